@@ -1,0 +1,408 @@
+"""The framework recommendation engine, and the Jinja filters that expose it.
+
+The engine turns the questionnaire's answers into a recommended web framework,
+following the decision rules of SPEC section 2 (drawn from the seed articles'
+five questions plus the ML question). Everything above the "Jinja layer" line
+is pure Python: no I/O, no Copier, so the tests import and exercise it directly.
+
+Copier loads this file by path through copier-template-extensions, outside any
+package, so it must stay self-contained: import nothing from its siblings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import product
+from typing import Any, Final
+
+from jinja2 import Environment
+from jinja2.ext import Extension
+
+# Order matters: it breaks ties ("first leader in the order FastAPI, Django, Flask").
+FRAMEWORKS: Final = ("fastapi", "django", "flask")
+
+FRAMEWORK_NAMES: Final = {"fastapi": "FastAPI", "django": "Django", "flask": "Flask"}
+
+MAJORITY_THRESHOLD: Final = 3
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One possible answer to a decision question and the frameworks it favours."""
+
+    votes_for: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    label: str
+    choices: Mapping[Any, Choice]
+
+
+# The decision questions, their choices, whom each choice votes for and why.
+QUESTIONS: Final = (
+    Question(
+        key="primary_function",
+        label="Primary job",
+        choices={
+            "crud_app": Choice(
+                ("django",),
+                "CRUD over relational data is what Django's ORM, forms and admin were built for.",
+            ),
+            "public_api": Choice(
+                ("fastapi",),
+                "A high-throughput public API benefits from FastAPI's async I/O, validation and OpenAPI.",
+            ),
+            "small_service": Choice(
+                ("flask",),
+                "A small, well-scoped service needs little more than Flask's routing and request handling.",
+            ),
+        },
+    ),
+    Question(
+        key="async_confidence",
+        label="Async confidence",
+        choices={
+            "high": Choice(
+                ("fastapi",),
+                "A team fluent in async Python gets FastAPI's concurrency without its pitfalls.",
+            ),
+            "mixed": Choice(
+                ("django", "flask"),
+                "With mixed async experience, frameworks where sync is the default are safer.",
+            ),
+            "low": Choice(
+                ("django", "flask"),
+                "With little async experience, frameworks where sync is the default are safer.",
+            ),
+        },
+    ),
+    Question(
+        key="time_to_first_version",
+        label="Time to first version",
+        choices={
+            "tight": Choice(
+                ("django", "flask"),
+                "A tight deadline favours frameworks that remove the assembly step.",
+            ),
+            "runway": Choice(
+                ("fastapi",),
+                "With runway, FastAPI's up-front architecture work pays off later.",
+            ),
+        },
+    ),
+    Question(
+        key="needs_admin_ui",
+        label="Admin UI for non-technical users",
+        choices={
+            True: Choice(
+                ("django",),
+                "Django's admin gives non-technical users a data screen almost for free.",
+            ),
+            False: Choice((), "No admin screen needed, so this question favours no framework."),
+        },
+    ),
+    Question(
+        key="service_shape",
+        label="Service shape",
+        choices={
+            "one_app": Choice(
+                ("django",),
+                "One application benefits from Django's conventions and structure.",
+            ),
+            "fleet": Choice(
+                ("flask", "fastapi"),
+                "A fleet of small services fits the lighter footprint of Flask or FastAPI.",
+            ),
+        },
+    ),
+    Question(
+        key="ml_on_roadmap",
+        label="ML/AI on the roadmap",
+        choices={
+            True: Choice(
+                ("fastapi",),
+                "Model serving, LLM calls and vector search are built around FastAPI.",
+            ),
+            False: Choice((), "No ML on the roadmap, so this question favours no framework."),
+        },
+    ),
+)
+
+QUESTIONS_BY_KEY: Final = {question.key: question for question in QUESTIONS}
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why one answer favoured the frameworks it did."""
+
+    question: str
+    label: str
+    answer: Any
+    favours: tuple[str, ...]
+    why: str
+
+
+@dataclass(frozen=True)
+class Flip:
+    """A different answer to one question that would change the recommendation."""
+
+    question: str
+    label: str
+    answer: Any
+    framework: str
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    framework: str
+    rule: str
+    votes: Mapping[str, int]
+    leaders: tuple[str, ...]
+    runner_up: str
+    reasons: tuple[Reason, ...]
+    notes: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        return FRAMEWORK_NAMES[self.framework]
+
+
+RULE_EXPLANATIONS: Final = {
+    "majority": "one framework won three or more questions, more than any other",
+    "plurality": "one framework won more questions than any other, though fewer than three",
+    "async_and_ml": "a tie, broken for FastAPI because async confidence is high and ML is on the roadmap",
+    "move_fast": "a tie, broken for Django because async experience is mixed or low and time is tight",
+    "greenfield_default": "a tie with no deciding signal, broken in the order FastAPI, Django, Flask",
+}
+
+
+# What the team signs up for with each framework (for the decision record).
+CONSEQUENCES: Final = {
+    "fastapi": (
+        "Request validation and the OpenAPI document come from the type hints, so the API "
+        "contract stays in step with the code.",
+        "The request path is async end to end: database drivers and HTTP clients must be "
+        "async too, and a blocking call stalls every request on that worker.",
+        "No ORM, admin or enforced layout: this project's structure is a decision the team "
+        "documents and keeps.",
+    ),
+    "django": (
+        "ORM, migrations, admin and authentication come with the framework, and Django "
+        "projects look alike, so new engineers find their way quickly.",
+        "The ORM is synchronous: the project serves WSGI, and heavy concurrent I/O belongs "
+        "in a separate async service.",
+        "The API layer (django-ninja or DRF) is an addition the team maintains.",
+    ),
+    "flask": (
+        "Routing and request handling only: every other piece (ORM, validation, OpenAPI) is "
+        "a library chosen here, which keeps the service small.",
+        "The structure that Django would impose is this project's own: keep the app "
+        "factory, blueprints and extensions layout as it grows.",
+        "Extensions vary in quality and upkeep: review each before adding it.",
+    ),
+}
+
+
+class AnswerError(ValueError):
+    """An answer the engine does not know."""
+
+
+def normalise_answers(answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Keep the decision answers only, checking each against its choices."""
+    normalised: dict[str, Any] = {}
+    for question in QUESTIONS:
+        if question.key not in answers:
+            raise AnswerError(f"missing answer: {question.key}")
+        answer = answers[question.key]
+        if answer not in question.choices:
+            allowed = ", ".join(str(choice) for choice in question.choices)
+            raise AnswerError(f"{question.key}={answer!r} is not one of: {allowed}")
+        normalised[question.key] = answer
+    return normalised
+
+
+def count_votes(answers: Mapping[str, Any]) -> dict[str, int]:
+    """One vote per framework named by each answer."""
+    votes = dict.fromkeys(FRAMEWORKS, 0)
+    for question in QUESTIONS:
+        for framework in question.choices[answers[question.key]].votes_for:
+            votes[framework] += 1
+    return votes
+
+
+def leaders_of(votes: Mapping[str, int]) -> tuple[str, ...]:
+    """The frameworks with the most votes, in tie-break order."""
+    top = max(votes.values())
+    return tuple(framework for framework in FRAMEWORKS if votes[framework] == top)
+
+
+def decide(answers: Mapping[str, Any], votes: Mapping[str, int]) -> tuple[str, str]:
+    """Apply SPEC section 2's rules in order; return (framework, rule)."""
+    leaders = leaders_of(votes)
+    if len(leaders) == 1:
+        winner = leaders[0]
+        rule = "majority" if votes[winner] >= MAJORITY_THRESHOLD else "plurality"
+        return winner, rule
+    confident = answers["async_confidence"] == "high"
+    if "fastapi" in leaders and confident and answers["ml_on_roadmap"]:
+        return "fastapi", "async_and_ml"
+    if "django" in leaders and not confident and answers["time_to_first_version"] == "tight":
+        return "django", "move_fast"
+    return leaders[0], "greenfield_default"
+
+
+def runner_up_of(votes: Mapping[str, int], winner: str) -> str:
+    """The best of the rest: most votes, ties broken in FastAPI, Django, Flask order."""
+    others = [framework for framework in FRAMEWORKS if framework != winner]
+    return max(others, key=lambda framework: (votes[framework], -FRAMEWORKS.index(framework)))
+
+
+def reasons_for(answers: Mapping[str, Any]) -> tuple[Reason, ...]:
+    return tuple(
+        Reason(
+            question=question.key,
+            label=question.label,
+            answer=answers[question.key],
+            favours=(choice := question.choices[answers[question.key]]).votes_for,
+            why=choice.why,
+        )
+        for question in QUESTIONS
+    )
+
+
+def notes_for(answers: Mapping[str, Any], framework: str) -> tuple[str, ...]:
+    """Advice that the vote alone does not capture."""
+    notes = []
+    if answers["ml_on_roadmap"] and framework != "fastapi":
+        notes.append(
+            f"ML is on the roadmap but {FRAMEWORK_NAMES[framework]} won: plan a separate FastAPI "
+            "inference service beside it rather than serving models from the main app."
+        )
+    if (
+        framework == "fastapi"
+        and answers["async_confidence"] == "high"
+        and answers["primary_function"] == "public_api"
+    ):
+        notes.append(
+            "A public API built by an async-fluent team: Litestar is the throughput-first "
+            "alternative worth benchmarking before you commit."
+        )
+    if framework == "fastapi" and answers["async_confidence"] != "high":
+        notes.append(
+            "FastAPI with a team new to async: a blocking call inside an `async def` stalls every "
+            "request, so keep blocking libraries in plain `def` endpoints or a thread pool."
+        )
+    if answers["needs_admin_ui"] and framework != "django":
+        admin = "sqladmin" if framework == "fastapi" else "Flask-Admin"
+        notes.append(
+            f"An admin screen is needed but {FRAMEWORK_NAMES[framework]} has none built in: "
+            f"budget time for {admin} or an internal tool."
+        )
+    if framework == "django" and answers["service_shape"] == "fleet":
+        notes.append(
+            "Django for one service in a fleet: keep each service's settings and apps small, "
+            "and share conventions through this template rather than a shared codebase."
+        )
+    return tuple(notes)
+
+
+def recommend(answers: Mapping[str, Any]) -> Recommendation:
+    """Recommend a framework for the given decision answers (extra keys are ignored)."""
+    decision_answers = normalise_answers(answers)
+    votes = count_votes(decision_answers)
+    framework, rule = decide(decision_answers, votes)
+    return Recommendation(
+        framework=framework,
+        rule=rule,
+        votes=votes,
+        leaders=leaders_of(votes),
+        runner_up=runner_up_of(votes, framework),
+        reasons=reasons_for(decision_answers),
+        notes=notes_for(decision_answers, framework),
+    )
+
+
+def flips(answers: Mapping[str, Any]) -> tuple[Flip, ...]:
+    """Every single-answer change that would have led to another framework."""
+    current = recommend(answers).framework
+    changes = []
+    for question in QUESTIONS:
+        for alternative in question.choices:
+            if alternative == answers[question.key]:
+                continue
+            outcome = recommend({**answers, question.key: alternative}).framework
+            if outcome != current:
+                changes.append(Flip(question.key, question.label, alternative, outcome))
+    return tuple(changes)
+
+
+def all_answer_combinations() -> list[dict[str, Any]]:
+    """Every combination of decision answers (144 of them)."""
+    keys = [question.key for question in QUESTIONS]
+    return [
+        dict(zip(keys, values, strict=True))
+        for values in product(*(tuple(question.choices) for question in QUESTIONS))
+    ]
+
+
+# --- Jinja layer ------------------------------------------------------------------
+
+
+def _answer_text(answer: Any) -> str:
+    if isinstance(answer, bool):
+        return "yes" if answer else "no"
+    return str(answer)
+
+
+def framework_label(framework: str, recommendation: Recommendation) -> str:
+    """The framework's display name, starred when it is the recommendation."""
+    name = FRAMEWORK_NAMES.get(framework, framework)
+    return f"{name} ★ recommended" if framework == recommendation.framework else name
+
+
+def recommendation_summary(recommendation: Recommendation) -> str:
+    """One line: the framework, its votes and the rule that decided."""
+    votes = ", ".join(
+        f"{FRAMEWORK_NAMES[framework]} {count}" for framework, count in recommendation.votes.items()
+    )
+    return (
+        f"{recommendation.name} (votes: {votes}; rule {recommendation.rule}: "
+        f"{RULE_EXPLANATIONS[recommendation.rule]})"
+    )
+
+
+def recommendation_help(recommendation: Recommendation) -> str:
+    """The reasons, one line per question, for the framework question's help text."""
+    lines = [f"Recommended: {recommendation_summary(recommendation)}"]
+    for reason in recommendation.reasons:
+        favours = ", ".join(FRAMEWORK_NAMES[framework] for framework in reason.favours) or "none"
+        lines.append(
+            f"  - {reason.label} = {_answer_text(reason.answer)} -> {favours}: {reason.why}"
+        )
+    lines.extend(f"  Note: {note}" for note in recommendation.notes)
+    lines.append("Which framework will you use?")
+    return "\n".join(lines)
+
+
+class RecommendationExtension(Extension):
+    """Expose the engine to Copier's Jinja environment as filters.
+
+    `{{ _copier_answers | recommendation }}` gives the Recommendation for the
+    answers so far; the other filters format it for prompts and documents.
+    """
+
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.filters["recommendation"] = recommend
+        environment.filters["decision_flips"] = flips
+        environment.filters["framework_label"] = framework_label
+        environment.filters["framework_name"] = lambda framework: FRAMEWORK_NAMES[framework]
+        environment.filters["answer_text"] = _answer_text
+        environment.filters["recommendation_summary"] = recommendation_summary
+        environment.filters["recommendation_help"] = recommendation_help
+        environment.filters["rule_explanation"] = RULE_EXPLANATIONS.__getitem__
+        environment.filters["framework_consequences"] = CONSEQUENCES.__getitem__

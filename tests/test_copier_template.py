@@ -1,0 +1,189 @@
+"""Render the template through Copier's API and check what it writes."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from copier import run_copy
+
+from conftest import IDENTITY, REPO_ROOT, Generate, read_answers
+from recommendation import FRAMEWORK_NAMES, all_answer_combinations, recommend
+
+QUESTION_KEYS = {
+    key for key in yaml.safe_load((REPO_ROOT / "copier.yml").read_text()) if not key.startswith("_")
+}
+
+# One answer set per rule and framework, taken from the engine's own enumeration.
+SAMPLES = {}
+for combination in all_answer_combinations():
+    result = recommend(combination)
+    SAMPLES.setdefault((result.framework, result.rule), combination)
+
+
+def test_defaults_render_the_shared_base(generate: Generate) -> None:
+    project = generate()
+    files = sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file())
+    assert files == [
+        ".copier-answers.yml",
+        ".editorconfig",
+        ".gitattributes",
+        ".gitignore",
+        "README.md",
+        "docs/adr/0001-web-framework.md",
+        "pyproject.toml",
+    ]
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["name"] == "demo-service"
+    assert pyproject["project"]["requires-python"] == ">=3.13"
+    assert pyproject["tool"]["ruff"]["target-version"] == "py313"
+    assert (project / "README.md").read_text().startswith("# Demo Service\n")
+
+
+@pytest.mark.parametrize("key", sorted(SAMPLES), ids=lambda key: "-".join(key))
+def test_default_framework_is_the_recommendation(generate: Generate, key: tuple[str, str]) -> None:
+    framework, rule = key
+    project = generate(**SAMPLES[key])
+    answers = read_answers(project)
+    assert answers["framework"] == framework
+    adr = (project / "docs/adr/0001-web-framework.md").read_text()
+    assert adr.startswith(f"# 1. Use {FRAMEWORK_NAMES[framework]} as the web framework\n")
+    assert f"Rule applied: `{rule}`" in adr
+    assert "as recommended" in adr
+
+
+def adr_votes(adr: str) -> dict[str, int]:
+    section = adr.split("## Votes", 1)[1].split("##", 1)[0]
+    return {
+        name: int(count) for name, count in re.findall(r"^\| (\w+) \| (\d+) \|$", section, re.M)
+    }
+
+
+def test_adr_records_answers_votes_rule_and_flips(generate: Generate) -> None:
+    answers = SAMPLES[("django", "move_fast")]
+    project = generate(**answers)
+    adr = (project / "docs/adr/0001-web-framework.md").read_text()
+    result = recommend(answers)
+    assert adr_votes(adr) == {FRAMEWORK_NAMES[f]: n for f, n in result.votes.items()}
+    assert "| Primary job (`primary_function`) | `crud_app` | Django |" in adr
+    assert "Rule applied: `move_fast`: a tie, broken for Django" in adr
+    assert "the runner-up was FastAPI" in adr or "the runner-up was Flask" in adr
+    assert "## What would change this decision" in adr
+    assert re.search(r"^- .+ = `.+` would recommend (FastAPI|Flask)\.$", adr, re.M)
+    assert "FastAPI inference service" in adr  # ML on the roadmap while Django wins
+
+
+def test_override_sticks_and_is_recorded(generate: Generate) -> None:
+    answers = SAMPLES[("django", "majority")]
+    project = generate(**answers, framework="flask")
+    assert read_answers(project)["framework"] == "flask"
+    adr = (project / "docs/adr/0001-web-framework.md").read_text()
+    assert adr.startswith("# 1. Use Flask as the web framework\n")
+    assert "stackpick recommended **Django**" in adr
+    assert "We chose **Flask** instead, overriding the recommendation." in adr
+
+
+def test_answers_file_records_answers_and_nothing_else(generate: Generate) -> None:
+    project = generate(framework="django", database="sqlite")
+    answers = read_answers(project)
+    assert set(answers) - {"_src_path", "_commit"} == QUESTION_KEYS
+    assert answers["database"] == "sqlite"
+    assert answers["project_slug"] == "demo-service"
+    assert answers["package_name"] == "demo_service"
+    # No answer is a secret: nothing here looks like a credential.
+    assert not [k for k in answers if re.search(r"secret|password|token|key", k)]
+
+
+def test_rendered_files_have_no_whitespace_noise(generate: Generate) -> None:
+    for framework in FRAMEWORK_NAMES:
+        project = generate(name=framework, framework=framework, needs_admin_ui=True)
+        for path in project.rglob("*"):
+            if not path.is_file():
+                continue
+            text = path.read_text()
+            name = path.relative_to(project)
+            assert text.endswith("\n") and not text.endswith("\n\n"), name
+            assert not re.search(r"[ \t]+$", text, re.M), f"trailing whitespace in {name}"
+            assert "\n\n\n" not in text, f"double blank line in {name}"
+            assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {name}"
+
+
+def test_generated_base_passes_ruff(generate: Generate) -> None:
+    project = generate()
+    for command in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
+        result = subprocess.run(command, cwd=project, capture_output=True, text=True)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_python_version_flows_into_tooling(generate: Generate) -> None:
+    project = generate(python_version="3.12")
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["requires-python"] == ">=3.12"
+    assert pyproject["tool"]["mypy"]["python_version"] == "3.12"
+
+
+def test_free_text_is_escaped_in_toml(generate: Generate) -> None:
+    project = generate(description='The "billing" service\\ledger, café')
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert pyproject["project"]["description"] == 'The "billing" service\\ledger, café'
+
+
+# (question, bad answer, part of the message that says what is allowed)
+BAD_INPUTS = [
+    ("project_name", "", "cannot be empty"),
+    ("project_name", "   ", "cannot be empty"),
+    ("project_name", "../../etc/passwd", "start with a letter and use only"),
+    ("project_name", "api/v2", "start with a letter and use only"),
+    ("project_name", "svc; rm -rf ~", "start with a letter and use only"),
+    ("project_name", "$(whoami)", "start with a letter and use only"),
+    ("project_name", "x" * 65, "at most 64 characters"),
+    ("project_slug", "My Service", "lowercase letters and digits"),
+    ("project_slug", "-service", "lowercase letters and digits"),
+    ("project_slug", "billing--service", "lowercase letters and digits"),
+    ("project_slug", "billing_service", "lowercase letters and digits"),
+    ("project_slug", "2fast", "lowercase letters and digits"),
+    ("package_name", "my-package", "lowercase Python identifier"),
+    ("package_name", "1service", "lowercase Python identifier"),
+    ("package_name", "class", "Python keyword"),
+    ("package_name", "match", "Python keyword"),
+    ("package_name", "json", "shadow the standard library"),
+    ("package_name", "asyncio", "shadow the standard library"),
+    ("package_name", "django", "shadow a package the project uses"),
+    ("package_name", "fastapi", "shadow a package the project uses"),
+    ("package_name", "", "cannot be empty"),
+    ("description", "first line\nsecond line", "single line"),
+    ("description", "d" * 201, "at most 200 characters"),
+    ("author_name", "", "cannot be empty"),
+    ("author_name", "Eve <eve@example.com>", "cannot contain <, >"),
+    ("author_email", "not-an-email", "name@example.com"),
+    ("author_email", "a@b", "name@example.com"),
+]
+
+
+@pytest.mark.parametrize(("question", "value", "message"), BAD_INPUTS)
+def test_bad_input_is_refused_and_nothing_is_written(
+    template_dir: Path, tmp_path: Path, question: str, value: str, message: str
+) -> None:
+    destination = tmp_path / "refused"
+    with pytest.raises(ValueError, match=re.escape(message)):
+        run_copy(
+            str(template_dir),
+            destination,
+            data={**IDENTITY, question: value},
+            defaults=True,
+            unsafe=True,
+            quiet=True,
+        )
+    assert not destination.exists()
+
+
+def test_unknown_choice_is_refused(template_dir: Path, tmp_path: Path) -> None:
+    bad: dict[str, Any] = {**IDENTITY, "framework": "rails"}
+    with pytest.raises(ValueError, match="rails"):
+        run_copy(str(template_dir), tmp_path / "p", data=bad, defaults=True, unsafe=True)
+    assert not (tmp_path / "p").exists()

@@ -1,0 +1,302 @@
+"""Unit tests of the recommendation engine (SPEC section 2), with no Copier involved."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import pytest
+
+from recommendation import (
+    FRAMEWORKS,
+    AnswerError,
+    all_answer_combinations,
+    flips,
+    recommend,
+    recommendation_help,
+)
+
+# SPEC section 2's vote column, written out independently of the engine's tables.
+SPEC_VOTES: dict[str, dict[Any, set[str]]] = {
+    "primary_function": {
+        "crud_app": {"django"},
+        "public_api": {"fastapi"},
+        "small_service": {"flask"},
+    },
+    "async_confidence": {
+        "high": {"fastapi"},
+        "mixed": {"django", "flask"},
+        "low": {"django", "flask"},
+    },
+    "time_to_first_version": {"tight": {"django", "flask"}, "runway": {"fastapi"}},
+    "needs_admin_ui": {True: {"django"}, False: set()},
+    "service_shape": {"one_app": {"django"}, "fleet": {"flask", "fastapi"}},
+    "ml_on_roadmap": {True: {"fastapi"}, False: set()},
+}
+
+ALL = all_answer_combinations()
+
+
+def answers(**overrides: Any) -> dict[str, Any]:
+    base = {
+        "primary_function": "public_api",
+        "async_confidence": "mixed",
+        "time_to_first_version": "runway",
+        "needs_admin_ui": False,
+        "service_shape": "one_app",
+        "ml_on_roadmap": False,
+    }
+    return {**base, **overrides}
+
+
+def spec_votes(combination: dict[str, Any]) -> Counter[str]:
+    votes: Counter[str] = Counter(dict.fromkeys(FRAMEWORKS, 0))
+    for key, table in SPEC_VOTES.items():
+        votes.update(table[combination[key]])
+    return votes
+
+
+def test_there_are_144_distinct_combinations() -> None:
+    assert len(ALL) == 144
+    assert len({tuple(sorted(c.items())) for c in ALL}) == 144
+
+
+@pytest.mark.parametrize("combination", ALL, ids=lambda c: "-".join(str(v) for v in c.values()))
+def test_every_combination_is_consistent(combination: dict[str, Any]) -> None:
+    result = recommend(combination)
+    votes = spec_votes(combination)
+    assert dict(result.votes) == dict(votes)
+
+    top = max(votes.values())
+    leaders = tuple(f for f in FRAMEWORKS if votes[f] == top)
+    assert result.leaders == leaders
+    assert result.framework in leaders
+    others_best = max(v for f, v in votes.items() if f != result.framework)
+
+    confident = combination["async_confidence"] == "high"
+    if result.rule == "majority":
+        assert votes[result.framework] >= 3 and votes[result.framework] > others_best
+    elif result.rule == "plurality":
+        assert leaders == (result.framework,) and votes[result.framework] < 3
+    else:
+        assert len(leaders) > 1, "tie rules apply to ties only"
+        if result.rule == "async_and_ml":
+            assert result.framework == "fastapi" and confident and combination["ml_on_roadmap"]
+        elif result.rule == "move_fast":
+            assert result.framework == "django"
+            assert not confident and combination["time_to_first_version"] == "tight"
+            assert not ("fastapi" in leaders and confident and combination["ml_on_roadmap"])
+        else:
+            assert result.rule == "greenfield_default"
+            assert result.framework == leaders[0]
+
+    assert result.runner_up != result.framework
+    assert votes[result.runner_up] == others_best
+    assert [r.question for r in result.reasons] == list(SPEC_VOTES)
+    for reason in result.reasons:
+        assert set(reason.favours) == SPEC_VOTES[reason.question][reason.answer]
+        assert reason.why and "\n" not in reason.why
+
+
+def test_every_rule_and_every_framework_is_reached() -> None:
+    results = [recommend(c) for c in ALL]
+    assert {r.rule for r in results} == {
+        "majority",
+        "plurality",
+        "async_and_ml",
+        "move_fast",
+        "greenfield_default",
+    }
+    assert {r.framework for r in results} == set(FRAMEWORKS)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "framework", "rule"),
+    [
+        # Django 5 (crud_app, mixed, tight, admin, one_app), Flask 2, FastAPI 0.
+        (
+            dict(primary_function="crud_app", time_to_first_version="tight", needs_admin_ui=True),
+            "django",
+            "majority",
+        ),
+        # FastAPI 3 (public_api, high, runway), Django 1 (one_app), Flask 0.
+        (dict(async_confidence="high"), "fastapi", "majority"),
+        # Flask 3 (mixed, tight, fleet), FastAPI 2 (public_api, fleet), Django 2 (mixed, tight).
+        (dict(time_to_first_version="tight", service_shape="fleet"), "flask", "majority"),
+        # FastAPI 2 (high, runway), Django 1 (one_app), Flask 1 (small_service).
+        (dict(primary_function="small_service", async_confidence="high"), "fastapi", "plurality"),
+        # FastAPI 3 (high, fleet, ml), Django 3 (crud_app, tight, admin), Flask 2 (tight, fleet).
+        (
+            dict(
+                primary_function="crud_app",
+                async_confidence="high",
+                time_to_first_version="tight",
+                needs_admin_ui=True,
+                service_shape="fleet",
+                ml_on_roadmap=True,
+            ),
+            "fastapi",
+            "async_and_ml",
+        ),
+        # Django 3 (crud_app, mixed, tight), Flask 3 (mixed, tight, fleet), FastAPI 2.
+        (
+            dict(
+                primary_function="crud_app",
+                time_to_first_version="tight",
+                service_shape="fleet",
+                ml_on_roadmap=True,
+            ),
+            "django",
+            "move_fast",
+        ),
+        # The questionnaire's defaults: FastAPI 2, Django 2, Flask 1, runway: no tie signal.
+        ({}, "fastapi", "greenfield_default"),
+        # Django 2 (tight, one_app), Flask 2 (small_service, tight), FastAPI 1 (high).
+        (
+            dict(
+                primary_function="small_service",
+                async_confidence="high",
+                time_to_first_version="tight",
+            ),
+            "django",
+            "greenfield_default",
+        ),
+    ],
+    ids=[
+        "majority-django",
+        "majority-fastapi",
+        "majority-flask",
+        "plurality",
+        "async_and_ml",
+        "move_fast",
+        "greenfield_default-fastapi",
+        "greenfield_default-django",
+    ],
+)
+def test_each_rule_on_a_worked_example(
+    overrides: dict[str, Any], framework: str, rule: str
+) -> None:
+    result = recommend(answers(**overrides))
+    assert (result.framework, result.rule) == (framework, rule)
+
+
+# Rows of the seed article's decision table that map onto the questions. "REST API on top
+# of an existing Django app" does not: the questionnaire starts new projects only.
+SEED_TABLE = {
+    "new async API, no admin requirements": (
+        dict(primary_function="public_api", async_confidence="high", needs_admin_ui=False),
+        {"fastapi"},
+    ),
+    "ML inference or AI integration endpoints": (
+        dict(primary_function="public_api", ml_on_roadmap=True, service_shape="fleet"),
+        {"fastapi"},
+    ),
+    "complex data model, internal admin needed": (
+        dict(primary_function="crud_app", needs_admin_ui=True),
+        {"django"},
+    ),
+    "startup with non-technical co-founders who need data access": (
+        dict(
+            primary_function="crud_app",
+            needs_admin_ui=True,
+            async_confidence="low",
+            time_to_first_version="tight",
+        ),
+        {"django"},
+    ),
+    "multi-engineer team, needs strong conventions": (
+        dict(primary_function="crud_app", service_shape="one_app", async_confidence="mixed"),
+        {"django"},
+    ),
+    "microservice with specific, bounded requirements": (
+        dict(primary_function="small_service", service_shape="fleet", async_confidence="high"),
+        {"flask", "fastapi"},
+    ),
+    "experienced team, unusual architectural needs": (
+        dict(
+            primary_function="small_service",
+            async_confidence="high",
+            time_to_first_version="tight",
+            service_shape="fleet",
+        ),
+        {"flask"},
+    ),
+    "greenfield project, team has no strong preference": ({}, {"fastapi"}),
+    "high-concurrency API, I/O-heavy with no admin needs": (
+        dict(primary_function="public_api", async_confidence="high", service_shape="fleet"),
+        {"fastapi"},
+    ),
+}
+
+
+@pytest.mark.parametrize("situation", list(SEED_TABLE))
+def test_seed_decision_table(situation: str) -> None:
+    overrides, expected = SEED_TABLE[situation]
+    assert recommend(answers(**overrides)).framework in expected
+
+
+def test_seed_tie_breaks() -> None:
+    """'If they split evenly: FastAPI if async and ML are in the picture; Django if the
+    team has mixed experience and the product needs to move fast.'"""
+    tie_async_ml = answers(
+        async_confidence="high",
+        time_to_first_version="tight",
+        needs_admin_ui=True,
+        ml_on_roadmap=True,
+    )
+    assert recommend(tie_async_ml).rule == "async_and_ml"
+    tie_move_fast = answers(
+        primary_function="small_service", time_to_first_version="tight", service_shape="one_app"
+    )
+    assert recommend(tie_move_fast).votes == {"fastapi": 0, "django": 3, "flask": 3}
+    assert recommend(tie_move_fast).rule == "move_fast"
+
+
+def test_notes() -> None:
+    django_with_ml = recommend(
+        answers(primary_function="crud_app", needs_admin_ui=True, ml_on_roadmap=True)
+    )
+    assert django_with_ml.framework == "django"
+    assert any("FastAPI inference service" in note for note in django_with_ml.notes)
+
+    litestar = recommend(answers(async_confidence="high", service_shape="fleet"))
+    assert litestar.framework == "fastapi"
+    assert any("Litestar" in note for note in litestar.notes)
+
+    quiet = recommend(answers(primary_function="crud_app", time_to_first_version="tight"))
+    assert quiet.framework == "django"
+    assert quiet.notes == ()
+
+
+def test_flips_are_exactly_the_single_changes_that_alter_the_outcome() -> None:
+    for combination in ALL[::7]:
+        current = recommend(combination).framework
+        listed = {(f.question, f.answer): f.framework for f in flips(combination)}
+        for key, table in SPEC_VOTES.items():
+            for alternative in table:
+                if alternative == combination[key]:
+                    continue
+                outcome = recommend({**combination, key: alternative}).framework
+                if outcome == current:
+                    assert (key, alternative) not in listed
+                else:
+                    assert listed[(key, alternative)] == outcome
+
+
+def test_extra_keys_are_ignored_and_bad_answers_refused() -> None:
+    assert recommend({**answers(), "project_name": "x", "_commit": "abc"}).framework == "fastapi"
+    with pytest.raises(AnswerError, match="primary_function='cms' is not one of"):
+        recommend(answers(primary_function="cms"))
+    with pytest.raises(AnswerError, match="missing answer: ml_on_roadmap"):
+        recommend({k: v for k, v in answers().items() if k != "ml_on_roadmap"})
+
+
+def test_help_text_lists_a_reason_per_question() -> None:
+    text = recommendation_help(recommend(answers(primary_function="crud_app")))
+    lines = text.splitlines()
+    assert lines[0].startswith(
+        "Recommended: Django (votes: FastAPI 1, Django 3, Flask 1; rule majority"
+    )
+    assert sum(line.startswith("  - ") for line in lines) == 6
+    assert "Primary job = crud_app -> Django" in text
+    assert "Admin UI for non-technical users = no -> none" in text
