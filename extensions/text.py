@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import secrets
 
 from jinja2 import Environment
 from jinja2.ext import Extension
@@ -22,7 +23,22 @@ def toml_string(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def py_string(value: str) -> str:
+    """A Python string literal quoted the way ruff format would quote it."""
+    literal = json.dumps(value, ensure_ascii=False)
+    if '"' in value and "'" not in value:
+        # Fewer escapes with single quotes, which is what the formatter picks.
+        return "'" + literal[1:-1].replace('\\"', '"') + "'"
+    return literal
+
+
+def random_secret(length: int = 50) -> str:
+    """A fresh URL-safe random secret of about `length` characters, for development .env files."""
+    return secrets.token_urlsafe(length)[:length]
+
+
 class TextExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        environment.filters.update(slugify=slugify, toml_string=toml_string)
+        environment.filters.update(slugify=slugify, toml_string=toml_string, py_string=py_string)
+        environment.globals["random_secret"] = random_secret

@@ -1,0 +1,38 @@
+"""Request dependencies: a database session per request and the shared HTTP client."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+import httpx
+from fastapi import Depends, Request
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..core.config import Settings
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request: committed when the handler succeeds, rolled back otherwise."""
+    async with request.app.state.session_factory() as session:
+        try:
+            yield session
+            await session.commit()
+        except Exception:
+            await session.rollback()
+            raise
+
+
+def get_http_client(request: Request) -> httpx.AsyncClient:
+    """The app's one outbound HTTP client (connection pooling, shared timeouts)."""
+    client: httpx.AsyncClient = request.app.state.http_client
+    return client
+
+
+def get_app_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+# scope="function" commits before the response is sent, so a failed commit is never a 2xx.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -1,0 +1,46 @@
+"""Liveness and readiness probes for load balancers and orchestrators."""
+
+import asyncio
+import logging
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from ..deps import SettingsDep
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/health", tags=["health"])
+
+
+class Liveness(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(BaseModel):
+    status: Literal["ok", "unavailable"]
+    checks: dict[str, str]
+
+
+@router.get("/live")
+async def live() -> Liveness:
+    """The process is up; touches no dependency."""
+    return Liveness()
+
+
+@router.get("/ready", responses={503: {"model": Readiness}})
+async def ready(request: Request, settings: SettingsDep) -> JSONResponse:
+    """The database answers within the health timeout."""
+    engine: AsyncEngine = request.app.state.engine
+    try:
+        async with asyncio.timeout(settings.health_timeout), engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:  # any failure means "not ready", never a 500
+        logger.warning("readiness check failed", extra={"check": "database", "error": repr(error)})
+        body = Readiness(status="unavailable", checks={"database": "unreachable"})
+        return JSONResponse(body.model_dump(), status_code=503)
+    return JSONResponse(Readiness(status="ok", checks={"database": "ok"}).model_dump())

@@ -1,0 +1,61 @@
+"""Typed settings, read from the environment and, in development, from `.env`."""
+
+from functools import lru_cache
+from typing import Literal, Self
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from ..db.urls import async_database_url
+
+DEVELOPMENT_DATABASE_URL = "sqlite+aiosqlite:///./dev.sqlite3"
+MIN_SECRET_LENGTH = 32
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    secret_key: SecretStr | None = Field(
+        default=None, description="Signing key for tokens and cookies; required in production."
+    )
+
+    database_url: str = DEVELOPMENT_DATABASE_URL
+    db_pool_size: int = Field(default=5, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout: float = Field(default=10.0, gt=0)
+    db_echo: bool = False
+    health_timeout: float = Field(default=2.0, gt=0, description="Seconds for /health/ready.")
+
+    http_timeout: float = Field(default=10.0, gt=0, description="Outbound HTTP timeout.")
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    web_concurrency: int = Field(default=1, ge=1)
+    forwarded_allow_ips: str = "127.0.0.1"
+    access_log: bool = False
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    json_logs: bool = True
+
+    @property
+    def async_database_url(self) -> str:
+        return async_database_url(self.database_url)
+
+    @model_validator(mode="after")
+    def _production_needs_real_secrets(self) -> Self:
+        if self.environment != "production":
+            return self
+        secret = self.secret_key.get_secret_value() if self.secret_key else ""
+        if len(secret) < MIN_SECRET_LENGTH or secret.startswith("change-me"):
+            raise ValueError(
+                f"SECRET_KEY must be set to a random value of at least {MIN_SECRET_LENGTH} "
+                "characters in production"
+            )
+        if "database_url" not in self.model_fields_set:
+            raise ValueError("DATABASE_URL must be set in production")
+        return self
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
