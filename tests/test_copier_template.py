@@ -26,23 +26,78 @@ for combination in all_answer_combinations():
     SAMPLES.setdefault((result.framework, result.rule), combination)
 
 
-def test_defaults_render_the_shared_base(generate: Generate) -> None:
+SHARED_FILES = {
+    ".copier-answers.yml",
+    ".dockerignore",
+    ".editorconfig",
+    ".env",
+    ".env.example",
+    ".gitattributes",
+    ".github/workflows/ci.yml",
+    ".gitignore",
+    ".pre-commit-config.yaml",
+    ".python-version",
+    "Dockerfile",
+    "Makefile",
+    "README.md",
+    "compose.yaml",
+    "docs/adr/0001-web-framework.md",
+    "pyproject.toml",
+}
+
+
+def project_files(project: Path) -> set[str]:
+    return {str(p.relative_to(project)) for p in project.rglob("*") if p.is_file()}
+
+
+def test_defaults_render_the_fastapi_starter(generate: Generate) -> None:
     project = generate()
-    files = sorted(str(p.relative_to(project)) for p in project.rglob("*") if p.is_file())
-    assert files == [
-        ".copier-answers.yml",
-        ".editorconfig",
-        ".gitattributes",
-        ".gitignore",
-        "README.md",
-        "docs/adr/0001-web-framework.md",
-        "pyproject.toml",
-    ]
+    files = project_files(project)
+    assert files >= SHARED_FILES
+    assert {
+        "alembic.ini",
+        "migrations/env.py",
+        "migrations/versions/0001_create_items.py",
+        "src/demo_service/main.py",
+        "src/demo_service/api/routes/items.py",
+        "tests/conftest.py",
+    } <= files
+    assert not any(name.startswith("_stacks") or "manage.py" in name for name in files)
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == "demo-service"
     assert pyproject["project"]["requires-python"] == ">=3.13"
     assert pyproject["tool"]["ruff"]["target-version"] == "py313"
+    assert "asyncpg>=0.30" in pyproject["project"]["dependencies"]
     assert (project / "README.md").read_text().startswith("# Demo Service\n")
+
+
+@pytest.mark.parametrize(
+    ("database", "driver", "absent"),
+    [
+        ("postgresql", "asyncpg", "aiomysql"),
+        ("mysql", "aiomysql", "asyncpg"),
+        ("sqlite", "aiosqlite", "asyncpg"),
+    ],
+)
+def test_only_the_chosen_database_driver_ships(
+    generate: Generate, database: str, driver: str, absent: str
+) -> None:
+    pyproject = tomllib.loads((generate(database=database).joinpath("pyproject.toml")).read_text())
+    runtime = " ".join(pyproject["project"]["dependencies"])
+    assert driver in runtime and absent not in runtime
+
+
+def test_development_secret_is_random_and_never_recorded(generate: Generate) -> None:
+    first, second = generate(name="one"), generate(name="two")
+    secret_lines = [
+        line for line in (first / ".env").read_text().splitlines() if line.startswith("SECRET_KEY=")
+    ]
+    assert len(secret_lines) == 1
+    secret = secret_lines[0].split("=", 1)[1]
+    assert len(secret) >= 32
+    assert secret not in (second / ".env").read_text(), "each project gets its own secret"
+    assert secret not in (first / ".copier-answers.yml").read_text()
+    assert ".env" in (first / ".gitignore").read_text().splitlines()
 
 
 @pytest.mark.parametrize("key", sorted(SAMPLES), ids=lambda key: "-".join(key))
@@ -113,7 +168,7 @@ def test_rendered_files_have_no_whitespace_noise(generate: Generate) -> None:
             assert "{{" not in text and "{%" not in text, f"unrendered Jinja in {name}"
 
 
-def test_generated_base_passes_ruff(generate: Generate) -> None:
+def test_generated_code_passes_ruff_unchanged(generate: Generate) -> None:
     project = generate()
     for command in (["ruff", "check", "."], ["ruff", "format", "--check", "."]):
         result = subprocess.run(command, cwd=project, capture_output=True, text=True)

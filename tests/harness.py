@@ -1,0 +1,379 @@
+"""Helpers for running generated projects for real: databases, servers, a TCP proxy, Docker.
+
+Framework-agnostic: everything framework-specific is read from the generated project itself
+(its Makefile targets, its Dockerfile's ENV/RUN/COPY/CMD/HEALTHCHECK, its compose file).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import secrets
+import shlex
+import shutil
+import signal
+import socket
+import subprocess
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+# Where the machine's database servers listen; override for another machine.
+POSTGRES_URL = os.environ.get(
+    "STACKPICK_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+MYSQL_URL = os.environ.get("STACKPICK_MYSQL_URL", "mysql://root@127.0.0.1:3306/mysql")
+SERVER_URLS = {"postgresql": POSTGRES_URL, "mysql": MYSQL_URL}
+
+COMMAND_TIMEOUT = 600
+
+
+def project_environment(**extra: str) -> dict[str, str]:
+    """The environment generated projects' commands run in: no interpreter downloads, every
+    pyenv Python visible (uv looks for python3.x on PATH), nothing of ours leaking in."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTEST"))}
+    env["UV_PYTHON_DOWNLOADS"] = "never"
+    env.pop("DATABASE_URL", None)
+    # pyenv's shims answer only for the versions PYENV_VERSION names: name them all.
+    pyenv_versions = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    if pyenv_versions.is_dir():
+        current = [v for v in os.environ.get("PYENV_VERSION", "").split(":") if v]
+        installed = sorted(p.name for p in pyenv_versions.iterdir())
+        others = [v for v in installed if re.fullmatch(r"3\.\d+\.\d+", v) and v not in current]
+        env["PYENV_VERSION"] = ":".join(current + others)
+    env.update(extra)
+    return env
+
+
+def run(
+    command: list[str], cwd: Path, env: dict[str, str], timeout: float = COMMAND_TIMEOUT
+) -> subprocess.CompletedProcess[str]:
+    """Run a command; fail the test with its output when it fails."""
+    result = subprocess.run(
+        command, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            f"`{shlex.join(command)}` exited {result.returncode} in {cwd}\n"
+            f"--- stdout ---\n{result.stdout[-6000:]}\n--- stderr ---\n{result.stderr[-6000:]}"
+        )
+    return result
+
+
+# --- Database servers ------------------------------------------------------------------
+
+
+def require_service(url: str) -> None:
+    """Skip when a database server is missing on a developer's machine; fail in CI."""
+    parsed = httpx.URL(url.replace("postgresql://", "http://").replace("mysql://", "http://"))
+    try:
+        socket.create_connection((parsed.host, parsed.port or 80), timeout=2).close()
+    except OSError as error:
+        message = f"database server {parsed.host}:{parsed.port} unreachable: {error}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+def _admin_execute(server_url: str, statement: str) -> None:
+    parsed = httpx.URL(
+        server_url.replace("postgresql://", "http://").replace("mysql://", "http://")
+    )
+    if server_url.startswith("postgresql"):
+        import psycopg
+
+        dsn = server_url
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(statement)  # type: ignore[arg-type]
+    else:
+        import pymysql
+
+        connection = pymysql.connect(
+            host=parsed.host,
+            port=parsed.port or 3306,
+            user=parsed.username or "root",
+            password=parsed.password or "",
+        )
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(statement)
+        finally:
+            connection.close()
+
+
+@contextlib.contextmanager
+def throwaway_database(database: str) -> Iterator[str]:
+    """A fresh, uniquely named database on the machine's server; dropped afterwards."""
+    server_url = SERVER_URLS[database]
+    require_service(server_url)
+    name = f"stackpick_{secrets.token_hex(4)}"
+    if database == "postgresql":
+        _admin_execute(server_url, f"CREATE DATABASE {name}")
+        drop = f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+    else:
+        _admin_execute(server_url, f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
+        drop = f"DROP DATABASE IF EXISTS {name}"
+    try:
+        yield server_url.rsplit("/", 1)[0] + "/" + name
+    finally:
+        _admin_execute(server_url, drop)
+
+
+# --- A TCP proxy that can be cut, to take a database away from a running app -----------
+
+
+class TcpProxy:
+    """Forwards a local port to a target; `stop()` closes every connection and the port."""
+
+    def __init__(self, target_host: str, target_port: int) -> None:
+        self.target = (target_host, target_port)
+        self.port = free_port()
+        self._sockets: list[socket.socket] = []
+        self._listener: socket.socket | None = None
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        listener.settimeout(0.2)
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while self._listener is listener:
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                sink.sendall(data)
+        for sock in (source, sink):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    def stop(self) -> None:
+        listener, self._listener = self._listener, None
+        if listener:
+            listener.close()
+        with self._lock:
+            sockets, self._sockets = self._sockets, []
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+# --- Servers ----------------------------------------------------------------------------
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    port: int
+    log: Path
+    started_in: float = 0.0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-8000:]
+
+
+@contextlib.contextmanager
+def serve(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Iterator[Server]:
+    """Start a server on a free loopback port, wait for /health/live, stop it afterwards."""
+    port = free_port()
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
+    started = time.monotonic()
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,  # one process group: make, uv and every worker
+        )
+    server = Server(process, port, log)
+    try:
+        deadline = started + 60
+        while True:
+            if process.poll() is not None:
+                pytest.fail(f"server exited {process.returncode}:\n{server.output()}")
+            with contextlib.suppress(httpx.TransportError):
+                if httpx.get(f"{server.url}/health/live", timeout=1).status_code == 200:
+                    break
+            if time.monotonic() > deadline:
+                pytest.fail(f"server not live after 60 s:\n{server.output()}")
+            time.sleep(0.1)
+        server.started_in = time.monotonic() - started
+        yield server
+    finally:
+        stop_process_group(process)
+
+
+def stop_process_group(process: subprocess.Popen[str]) -> None:
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=5)
+
+
+# --- Production settings, as the container would get them --------------------------------
+
+
+def compose_app_environment(project: Path, database_url: str) -> dict[str, str]:
+    """The app's environment from compose.yaml, with secrets made up and our database."""
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    environment: dict[str, str] = {}
+    for name, value in compose["services"]["app"]["environment"].items():
+        text = str(value)
+        if required := re.fullmatch(r"\$\{(\w+):\?.*\}", text):
+            environment[name] = secrets.token_urlsafe(48)
+            assert required.group(1) == name
+        elif defaulted := re.fullmatch(r"\$\{\w+:-(.*)\}", text):
+            environment[name] = defaulted.group(1)
+        else:
+            environment[name] = text
+    environment["DATABASE_URL"] = database_url
+    return environment
+
+
+# --- The Dockerfile, replayed without Docker ------------------------------------------------
+
+
+@dataclass
+class Stage:
+    name: str
+    instructions: list[tuple[str, str]] = field(default_factory=list)
+
+
+def parse_dockerfile(text: str) -> dict[str, Stage]:
+    """Instructions per build stage, continuation lines joined, comments dropped."""
+    logical: list[str] = []
+    pending = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not pending and (not line or line.startswith("#")):
+            continue
+        if line.endswith("\\"):
+            pending += line[:-1] + " "
+            continue
+        logical.append(pending + line)
+        pending = ""
+    stages: dict[str, Stage] = {}
+    current: Stage | None = None
+    for line in logical:
+        keyword, _, rest = line.partition(" ")
+        keyword = keyword.upper()
+        if keyword == "FROM":
+            name = rest.split(" AS ")[-1].strip() if " AS " in rest else f"stage{len(stages)}"
+            current = stages[name] = Stage(name)
+        elif current is not None:
+            current.instructions.append((keyword, rest.strip()))
+    return stages
+
+
+def parse_env(rest: str) -> dict[str, str]:
+    return {
+        key: value.strip('"') for key, value in (item.split("=", 1) for item in shlex.split(rest))
+    }
+
+
+def strip_run_flags(rest: str) -> str:
+    return re.sub(r"--mount=\S+\s*", "", rest).strip()
+
+
+@dataclass
+class Image:
+    root: Path  # stands in for the image's /app
+    env: dict[str, str]
+    cmd: list[str]
+    healthcheck: list[str]
+
+
+def replay_dockerfile(project: Path, work: Path, env: dict[str, str]) -> Image:
+    """Build the image's /app the way the Dockerfile does, with this machine's uv and Python.
+
+    The builder stage runs its RUN commands (uv sync, build steps) in a copy of the build
+    context; the runtime stage gets only what the Dockerfile copies from the builder.
+    """
+    stages = parse_dockerfile((project / "Dockerfile").read_text())
+    builder, runtime = stages["builder"], stages["runtime"]
+    build_root, app_root = work / "build", work / "image"
+    ignore = shutil.ignore_patterns(".venv", "__pycache__", "*.sqlite3", ".env", ".git")
+    shutil.copytree(project, build_root, ignore=ignore)
+
+    def to_local(value: str, root: Path) -> str:
+        return re.sub(r"(?<![\w.])/app\b", str(root), value)
+
+    build_env = dict(env)
+    for keyword, rest in builder.instructions:
+        if keyword == "ENV":
+            build_env.update({k: to_local(v, build_root) for k, v in parse_env(rest).items()})
+        elif keyword == "RUN":
+            command = to_local(strip_run_flags(rest), build_root)
+            run(["bash", "-c", command], cwd=build_root, env=build_env)
+
+    app_root.mkdir()
+    image_env = dict(env)
+    cmd: list[str] = []
+    healthcheck: list[str] = []
+    for keyword, rest in runtime.instructions:
+        if keyword == "COPY" and "--from=builder" in rest:
+            source, target = rest.split()[-2:]
+            source_path = Path(to_local(source, build_root))
+            target_path = Path(to_local(target, app_root))
+            if source_path.is_dir():
+                shutil.copytree(source_path, target_path, symlinks=True)
+            else:
+                target_path.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source_path, target_path)
+        elif keyword == "ENV":
+            for key, value in parse_env(rest).items():
+                value = value.replace("$PATH", image_env.get("PATH", ""))
+                image_env[key] = to_local(value, app_root)
+        elif keyword == "CMD":
+            cmd = json.loads(rest)
+        elif keyword == "HEALTHCHECK":
+            healthcheck = json.loads(rest.split(" CMD ", 1)[1])
+    assert cmd, "the Dockerfile has an exec-form CMD"
+    return Image(app_root, image_env, cmd, healthcheck)

@@ -1,0 +1,249 @@
+"""`copier update` round trips: a team's edits survive, template changes arrive.
+
+A throw-away git repository of the template gets two tags, as Copier's docs recommend:
+v1.0.0 is the template as it is in this working tree; v1.1.0 moves it on the way real
+releases do (a shared file changes, a file is added, a question is renamed with a
+`_migrations` entry, and the engine changes its tie-break so it would now recommend
+another framework).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from copier import run_copy, run_update
+from harness import project_environment, run
+
+from conftest import IDENTITY, TEMPLATE_PARTS, read_answers
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "stackpick tests",
+    "GIT_AUTHOR_EMAIL": "tests@example.com",
+    "GIT_COMMITTER_NAME": "stackpick tests",
+    "GIT_COMMITTER_EMAIL": "tests@example.com",
+}
+
+FRAMEWORKS = ["fastapi"]
+
+# What v1.1.0 changes in the shared Makefile (the conflict case edits the same line).
+OLD_TEST_LINE = "test: ## Run the tests (SQLite; set DATABASE_URL to test against a server)"
+NEW_TEST_LINE = "test: ## Run the test suite (SQLite; DATABASE_URL points it at a server)"
+NEW_FILE = "docs/runbook.md"
+
+
+def git(*args: str, cwd: Path) -> str:
+    result = subprocess.run(
+        ["git", *args],
+        cwd=cwd,
+        env={**project_environment(), **GIT_IDENTITY},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1))
+
+
+def release_v1_1(repo: Path) -> None:
+    """The template's next minor release."""
+    edit(repo / "template/Makefile.jinja", OLD_TEST_LINE, NEW_TEST_LINE)
+    (repo / "template/docs/runbook.md.jinja").write_text(
+        "# {{ project_name }} runbook\n\nWhat to do when `/health/ready` answers 503.\n"
+    )
+    # Rename a question, carrying recorded answers over with a migration.
+    copier_yml = repo / "copier.yml"
+    edit(copier_yml, "\nauthor_name:\n", "\nmaintainer_name:\n")
+    edit(
+        copier_yml,
+        "{{ author_name | author_name_error }}",
+        "{{ maintainer_name | author_name_error }}",
+    )
+    config = copier_yml.read_text()
+    copier_yml.write_text(
+        config.replace(
+            "_answers_file: .copier-answers.yml\n",
+            "_answers_file: .copier-answers.yml\n\n"
+            "_migrations:\n"
+            "  - version: v1.1.0\n"
+            "    when: \"{{ _stage == 'before' }}\"\n"
+            '    command: ["{{ _copier_python }}", "-c", '
+            "\"import pathlib, re; p = pathlib.Path('.copier-answers.yml'); "
+            "p.write_text(re.sub(r'(?m)^author_name:', 'maintainer_name:', p.read_text()))\"]\n",
+            1,
+        )
+    )
+    for template in (repo / "template").rglob("*.jinja"):
+        text = template.read_text()
+        if "author_name" in text:
+            template.write_text(text.replace("author_name", "maintainer_name"))
+    # Tie-breaks now favour Django first: the same answers would recommend Django.
+    edit(
+        repo / "extensions/recommendation.py",
+        'FRAMEWORKS: Final = ("fastapi", "django", "flask")',
+        'FRAMEWORKS: Final = ("django", "fastapi", "flask")',
+    )
+
+
+@pytest.fixture(scope="module")
+def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from conftest import REPO_ROOT
+
+    repo = tmp_path_factory.mktemp("template-repo")
+    for part in TEMPLATE_PARTS:
+        source = REPO_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, repo / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, repo / part)
+    git("init", "-q", "-b", "main", cwd=repo)
+    git("add", "-A", "-f", cwd=repo)
+    git("commit", "-q", "-m", "v1.0.0", cwd=repo)
+    git("tag", "v1.0.0", cwd=repo)
+    release_v1_1(repo)
+    git("add", "-A", "-f", cwd=repo)
+    git("commit", "-q", "-m", "v1.1.0", cwd=repo)
+    git("tag", "v1.1.0", cwd=repo)
+    return repo
+
+
+def generate_at_v1(template_repo: Path, destination: Path, **answers: Any) -> Path:
+    run_copy(
+        str(template_repo),
+        destination,
+        data={**IDENTITY, **answers},
+        vcs_ref="v1.0.0",
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+    )
+    git("init", "-q", "-b", "main", cwd=destination)
+    git("add", "-A", cwd=destination)
+    git("commit", "-q", "-m", "Generate from stackpick v1.0.0", cwd=destination)
+    return destination
+
+
+def update_to_v1_1(project: Path) -> None:
+    run_update(
+        project,
+        vcs_ref="v1.1.0",
+        defaults=True,
+        overwrite=True,
+        unsafe=True,
+        quiet=True,
+        conflict="inline",
+    )
+
+
+def unmerged_files(project: Path) -> str:
+    return git("ls-files", "-u", cwd=project)
+
+
+def files_with_conflict_markers(project: Path) -> list[str]:
+    tracked = set(git("ls-files", "-co", "--exclude-standard", cwd=project).split())
+    return [
+        name
+        for name in sorted(tracked)
+        if (project / name).is_file() and "<<<<<<< " in (project / name).read_text(errors="replace")
+    ]
+
+
+def python_module(project: Path, framework: str) -> Path:
+    """A generated module the team edits (the health routes exist in every framework)."""
+    candidates = sorted(project.rglob("health*.py")) + sorted(project.rglob("*/health/*.py"))
+    candidates = [
+        path for path in candidates if ".venv" not in path.parts and "tests" not in path.parts
+    ]
+    assert candidates, f"no health module in the {framework} project"
+    return candidates[0]
+
+
+@pytest.mark.runtime
+@pytest.mark.parametrize("framework", FRAMEWORKS)
+def test_update_keeps_team_edits_and_brings_template_changes(
+    template_repo: Path, tmp_path: Path, framework: str
+) -> None:
+    project = generate_at_v1(template_repo, tmp_path / "service", framework=framework)
+    secret_before = (project / ".env").read_text()
+
+    # The team's edits.
+    with (project / "README.md").open("a") as readme:
+        readme.write("\n## Team notes\n\nOn call: the billing squad.\n")
+    module = python_module(project, framework)
+    module.write_text(module.read_text() + "\n\n# Team: probes are scraped every 10 s.\n")
+    (project / "CONTRIBUTING.md").write_text("# Contributing\n\nAsk in #billing.\n")
+    (project / ".pre-commit-config.yaml").unlink()
+    git("add", "-A", cwd=project)
+    git("commit", "-q", "-m", "Team edits", cwd=project)
+
+    update_to_v1_1(project)
+
+    assert unmerged_files(project) == ""
+    assert files_with_conflict_markers(project) == []
+    assert "On call: the billing squad." in (project / "README.md").read_text()
+    assert module.read_text().endswith("# Team: probes are scraped every 10 s.\n")
+    assert (project / "CONTRIBUTING.md").read_text().startswith("# Contributing")
+    assert not (project / ".pre-commit-config.yaml").exists(), "a deleted file stays deleted"
+    assert NEW_TEST_LINE in (project / "Makefile").read_text()
+    assert (project / NEW_FILE).read_text().startswith("# Demo Service runbook")
+    assert (project / ".env").read_text() == secret_before, ".env is never re-rendered"
+
+    answers = read_answers(project)
+    assert answers["_commit"] == "v1.1.0"
+    assert answers["framework"] == framework, "the framework answer is kept"
+    assert answers["maintainer_name"] == IDENTITY["author_name"], "the migration renamed it"
+    assert "author_name" not in answers
+    assert not [key for key in answers if "secret" in key.lower()]
+    assert "SECRET" not in (project / ".copier-answers.yml").read_text().upper().replace(
+        "SECRET_KEY", ""
+    )
+
+    env = project_environment()
+    run(["make", "install", "test"], project, env)
+
+
+def test_update_keeps_the_framework_even_when_the_recommendation_changes(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    # The questionnaire's defaults tie FastAPI and Django; v1.0.0 breaks the tie for FastAPI,
+    # v1.1.0 for Django.
+    project = generate_at_v1(template_repo, tmp_path / "service")
+    assert read_answers(project)["framework"] == "fastapi"
+    update_to_v1_1(project)
+    answers = read_answers(project)
+    assert answers["_commit"] == "v1.1.0"
+    assert answers["framework"] == "fastapi"
+    assert (project / "pyproject.toml").read_text().count("fastapi") >= 1
+
+
+def test_update_marks_conflicts_inline_instead_of_dropping_edits(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    project = generate_at_v1(template_repo, tmp_path / "service")
+    team_line = "test: ## Our tests: run before every push"
+    edit(project / "Makefile", OLD_TEST_LINE, team_line)
+    git("commit", "-q", "-am", "Team rewords the test target", cwd=project)
+
+    update_to_v1_1(project)
+
+    makefile = (project / "Makefile").read_text()
+    assert files_with_conflict_markers(project) == ["Makefile"]
+    assert "<<<<<<< " in makefile and ">>>>>>> " in makefile
+    assert team_line in makefile, "the team's edit is still there"
+    assert NEW_TEST_LINE in makefile, "the template's change is offered beside it"
+
+
+def test_data_file_and_answers_files_are_plain_yaml(template_repo: Path, tmp_path: Path) -> None:
+    project = generate_at_v1(template_repo, tmp_path / "service")
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    assert answers["_src_path"] == str(template_repo)
+    assert answers["_commit"] == "v1.0.0"
