@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from conftest import IDENTITY, REPO_ROOT, read_answers
+from harness import project_environment, run
 from recommendation import recommend
 
 PRESETS = sorted((REPO_ROOT / "presets").glob("*.yml"))
@@ -26,12 +27,8 @@ def test_there_are_presets() -> None:
     assert len(PRESETS) >= 3
 
 
-@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.stem)
-def test_preset_generates_its_framework(template_dir: Path, tmp_path: Path, preset: Path) -> None:
-    data = yaml.safe_load(preset.read_text())
-    expected = promised_framework(preset)
-    assert recommend(data).framework == expected
-    # As a team would run it: the shared file plus this service's own identity.
+def generate_from_preset(template_dir: Path, destination: Path, preset: Path) -> Path:
+    """As a team would run it: the shared file plus this service's own identity."""
     identity = [arg for key, value in IDENTITY.items() for arg in ("--data", f"{key}={value}")]
     copier = shutil.which("copier")
     assert copier
@@ -46,10 +43,28 @@ def test_preset_generates_its_framework(template_dir: Path, tmp_path: Path, pres
             str(preset),
             *identity,
             str(template_dir),
-            str(tmp_path / preset.stem),
+            str(destination),
         ],
         check=True,
     )
+    return destination
+
+
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.stem)
+def test_preset_generates_its_framework(template_dir: Path, tmp_path: Path, preset: Path) -> None:
+    data = yaml.safe_load(preset.read_text())
+    expected = promised_framework(preset)
+    assert recommend(data).framework == expected
+    generate_from_preset(template_dir, tmp_path / preset.stem, preset)
     answers = read_answers(tmp_path / preset.stem)
     assert answers["framework"] == expected
     assert {k: answers[k] for k in data} == data
+
+
+@pytest.mark.runtime
+@pytest.mark.parametrize("preset", PRESETS, ids=lambda p: p.stem)
+def test_preset_project_passes_its_own_tests(
+    template_dir: Path, tmp_path: Path, preset: Path
+) -> None:
+    project = generate_from_preset(template_dir, tmp_path / preset.stem, preset)
+    run(["make", "install", "test"], project, project_environment())

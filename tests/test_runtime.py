@@ -16,8 +16,10 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from contract import check_contract, check_health, check_not_ready
 from copier import run_copy
+
+from conftest import IDENTITY
+from contract import check_contract, check_health, check_not_ready
 from harness import (
     TcpProxy,
     compose_app_environment,
@@ -29,8 +31,6 @@ from harness import (
     serve,
     throwaway_database,
 )
-
-from conftest import IDENTITY
 
 pytestmark = pytest.mark.runtime
 

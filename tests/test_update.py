@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import yaml
 from copier import run_copy, run_update
-from harness import project_environment, run
 
 from conftest import IDENTITY, TEMPLATE_PARTS, read_answers
+from harness import project_environment, run
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "stackpick tests",
@@ -242,8 +242,22 @@ def test_update_marks_conflicts_inline_instead_of_dropping_edits(
     assert NEW_TEST_LINE in makefile, "the template's change is offered beside it"
 
 
-def test_data_file_and_answers_files_are_plain_yaml(template_repo: Path, tmp_path: Path) -> None:
+def check_update_exit_code(project: Path) -> int:
+    copier = shutil.which("copier")
+    assert copier
+    return subprocess.run(
+        [copier, "check-update", "--quiet"], cwd=project, env=project_environment(), check=False
+    ).returncode
+
+
+def test_check_update_tells_ci_when_a_project_is_behind(
+    template_repo: Path, tmp_path: Path
+) -> None:
     project = generate_at_v1(template_repo, tmp_path / "service")
     answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    assert answers["_src_path"] == str(template_repo)
-    assert answers["_commit"] == "v1.0.0"
+    assert (answers["_src_path"], answers["_commit"]) == (str(template_repo), "v1.0.0")
+    assert check_update_exit_code(project) == 2
+    update_to_v1_1(project)
+    git("add", "-A", cwd=project)
+    git("commit", "-q", "-m", "Update to stackpick v1.1.0", cwd=project)
+    assert check_update_exit_code(project) == 0
