@@ -1,0 +1,387 @@
+"""Benchmark every framework's starter against its own ceilings, on this machine.
+
+    uv run python bench/run.py            # the full run (about 20 minutes)
+    uv run python bench/run.py --smoke    # seconds per framework: proves the harness works
+
+For each framework it generates the default starter (PostgreSQL), installs it, and measures
+three contenders on the same server configuration, one worker pinned to one core, with wrk
+pinned to the other core:
+
+- starter: the generated project, started with `make serve` in production mode;
+- minimal: the same framework and database stack in one small file (bench/minimal/);
+- bare: the bare ASGI/WSGI server answering /health/live (bench/bare/).
+
+Scenarios: GET /health/live, GET /api/items?limit=10 on seeded PostgreSQL, POST /api/items,
+and the read again through a proxy that delays PostgreSQL traffic (bench/latency_proxy.py)
+at high concurrency. Every measurement starts a fresh server, warms it up, and rounds
+interleave the contenders; the table reports the median and the min-max.
+Ratios matter more than absolute numbers: they travel between machines, the numbers do not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
+sys.path.insert(0, str(REPO / "tests"))
+
+from harness import (  # noqa: E402
+    _admin_execute,
+    compose_app_environment,
+    free_port,
+    parse_dockerfile,
+    parse_env,
+    project_environment,
+    run,
+    serve,
+    throwaway_database,
+)
+
+PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+SEED_ROWS = 200
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    path: str
+    script: str
+    connections: int
+    slow_database: bool = False
+
+
+SCENARIOS = [
+    Scenario("live", "/health/live", "get.lua", 32),
+    Scenario("read", "/api/items?limit=10", "get.lua", 32),
+    Scenario("write", "/api/items", "post.lua", 32),
+    Scenario("slow-db read", "/api/items?limit=10", "get.lua", 64, slow_database=True),
+]
+
+
+@dataclass(frozen=True)
+class Framework:
+    name: str
+    items_table: str
+    minimal_app: str  # module:attribute in bench/minimal
+    server: str  # "asgi" or "wsgi"
+
+
+FRAMEWORKS = {
+    "fastapi": Framework("fastapi", "items", "minimal_fastapi:app", "asgi"),
+    "django": Framework("django", "items_item", "minimal_django:application", "wsgi"),
+    "flask": Framework("flask", "items", "minimal_flask:app", "wsgi"),
+}
+
+
+@dataclass
+class Result:
+    rps: list[float] = field(default_factory=list)
+    p99_ms: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+@dataclass
+class FrameworkReport:
+    framework: str
+    results: dict[tuple[str, str], Result] = field(default_factory=dict)
+    rss_mb: list[float] = field(default_factory=list)
+    cold_start_s: list[float] = field(default_factory=list)
+    dependency_mb: float = 0.0
+
+
+def server_command(framework: Framework, contender: str, project: Path) -> list[str]:
+    """How each contender starts: the starter exactly as production, the others alike."""
+    if contender == "starter":
+        return ["make", "serve"]
+    app = (
+        framework.minimal_app
+        if contender == "minimal"
+        else ("asgi_app:app" if framework.server == "asgi" else "wsgi_app:application")
+    )
+    if framework.server == "asgi":
+        # The starter's uvicorn settings; the shell fills in the port the harness picked.
+        return [
+            "bash",
+            "-c",
+            f"exec uv run --no-sync uvicorn {app} --workers 1 --loop uvloop --http httptools "
+            '--no-access-log --no-server-header --host "$HOST" --port "$PORT"',
+        ]
+    # The starter's own gunicorn.conf.py: same workers, threads and logging.
+    return ["uv", "run", "--no-sync", "gunicorn", "--config", "gunicorn.conf.py", app]
+
+
+def wrk(url: str, scenario: Scenario, seconds: float) -> tuple[float, float, int]:
+    """(requests/s, p99 latency in ms, non-2xx responses)."""
+    command = [
+        "wrk",
+        "-t1",
+        f"-c{scenario.connections}",
+        f"-d{max(1, round(seconds))}s",
+        "--latency",
+        "-s",
+        str(BENCH / scenario.script),
+        url + scenario.path,
+    ]
+    if shutil.which("taskset") and os.cpu_count() and os.cpu_count() > 1:  # type: ignore[operator]
+        command = ["taskset", "-c", "1", *command]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()  # type: ignore[union-attr]
+    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    return rps, p99, int(errors.group(1)) if errors else 0
+
+
+def worker_rss_mb(root_pid: int) -> float:
+    """The largest resident set among the server's processes (the worker, after load)."""
+    sizes = []
+    for pid in descendants(root_pid):
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{pid}/status").read_text()
+            if match := re.search(r"VmRSS:\s+(\d+) kB", status):
+                sizes.append(int(match.group(1)) / 1024)
+    return max(sizes, default=0.0)
+
+
+def descendants(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    found = [pid]
+    with contextlib.suppress(OSError):
+        for child in children.read_text().split():
+            found += descendants(int(child))
+    return found
+
+
+def directory_mb(path: Path) -> float:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 1024 / 1024
+
+
+def production_environment(project: Path, database_url: str) -> dict[str, str]:
+    runtime = {}
+    for keyword, rest in parse_dockerfile((project / "Dockerfile").read_text())[
+        "runtime"
+    ].instructions:
+        if keyword == "ENV":
+            runtime.update(parse_env(rest))
+    runtime = {k: v for k, v in runtime.items() if k not in {"PATH", "HOST", "PORT"}}
+    return {**compose_app_environment(project, database_url), **runtime, "WEB_CONCURRENCY": "1"}
+
+
+@contextlib.contextmanager
+def pinned_server(command: list[str], project: Path, env: dict[str, str], log: Path) -> Iterator:
+    if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
+        command = ["taskset", "-c", "0", *command]  # children (the worker) inherit the core
+    with serve(command, project, env, log) as server:
+        yield server
+
+
+@contextlib.contextmanager
+def latency_proxy(target: str, delay_ms: float) -> Iterator[int]:
+    port = free_port()
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            str(BENCH / "latency_proxy.py"),
+            "--listen",
+            f"127.0.0.1:{port}",
+            "--target",
+            target,
+            "--delay-ms",
+            str(delay_ms),
+        ],
+    )
+    try:
+        time.sleep(0.5)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def prepare(framework: str, work: Path, template: Path) -> Path:
+    from copier import run_copy
+
+    project = work / framework
+    run_copy(
+        str(template),
+        project,
+        data={"project_name": "Bench Service", "framework": framework, "database": "postgresql"},
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+    )
+    env = project_environment()
+    run(["make", "install"], project, env)
+    return project
+
+
+def dependency_size(project: Path, work: Path) -> float:
+    venv = work / f"{project.name}-runtime-venv"
+    env = project_environment(UV_PROJECT_ENVIRONMENT=str(venv))
+    run(["uv", "sync", "--frozen", "--no-dev", "--no-editable"], project, env)
+    return directory_mb(venv)
+
+
+def bench_framework(
+    framework: Framework, project: Path, work: Path, args: argparse.Namespace
+) -> FrameworkReport:
+    report = FrameworkReport(framework.name)
+    report.dependency_mb = dependency_size(project, work)
+    env = project_environment(PYTHONPATH=f"{BENCH / 'minimal'}:{BENCH / 'bare'}")
+    with throwaway_database("postgresql") as database_url:
+        production = production_environment(project, database_url)
+        run(["make", "migrate"], project, {**env, **production})
+        host_port = database_url.split("@", 1)[1].split("/", 1)[0]
+        with (
+            pinned_server(
+                ["make", "serve"], project, {**env, **production}, work / "seed.log"
+            ) as server,
+            httpx.Client(base_url=server.url, headers=PROXY_HEADERS) as client,
+        ):
+            for n in range(SEED_ROWS):
+                client.post(
+                    "/api/items", json={"name": f"seed {n}", "description": "bench"}
+                ).raise_for_status()
+        contenders = ["starter", "minimal", "bare"]
+        scenarios = SCENARIOS[:2] if args.smoke else SCENARIOS
+        for round_number in range(args.rounds):
+            for scenario in scenarios:
+                for contender in contenders:
+                    if contender == "bare" and scenario.name != "live":
+                        continue
+                    url_env = dict(production)
+                    proxy = contextlib.nullcontext(None)
+                    if scenario.slow_database:
+                        proxy = latency_proxy(host_port, args.delay_ms)
+                    with proxy as proxy_port:
+                        if proxy_port:
+                            url_env["DATABASE_URL"] = database_url.replace(
+                                host_port, f"127.0.0.1:{proxy_port}"
+                            )
+                        command = server_command(framework, contender, project)
+                        log = work / f"{framework.name}-{contender}.log"
+                        with pinned_server(command, project, {**env, **url_env}, log) as server:
+                            if contender == "starter" and scenario.name == "live":
+                                report.cold_start_s.append(server.started_in)
+                            if args.warmup:
+                                wrk(server.url, scenario, args.warmup)
+                            rps, p99, errors = wrk(server.url, scenario, args.duration)
+                            result = report.results.setdefault((scenario.name, contender), Result())
+                            result.rps.append(rps)
+                            result.p99_ms.append(p99)
+                            result.errors += errors
+                            if contender == "starter" and scenario.name == "read":
+                                report.rss_mb.append(worker_rss_mb(server.process.pid))
+                    if scenario.name == "write":
+                        _admin_execute(
+                            database_url,
+                            f"DELETE FROM {framework.items_table} WHERE id > {SEED_ROWS}",
+                        )
+            print(f"  {framework.name}: round {round_number + 1}/{args.rounds} done", flush=True)
+    return report
+
+
+def spread(values: list[float], digits: int = 0) -> str:
+    if not values:
+        return "-"
+    middle = statistics.median(values)
+    if len(values) == 1:
+        return f"{middle:,.{digits}f}"
+    return f"{middle:,.{digits}f} ({min(values):,.{digits}f}-{max(values):,.{digits}f})"
+
+
+def markdown(reports: list[FrameworkReport], args: argparse.Namespace) -> str:
+    lines = [
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}. {args.rounds} rounds x {args.duration:g} s, "
+        f"one worker on core 0, wrk on core 1; slow database: +{args.delay_ms:g} ms each way.",
+        "",
+        "| framework | scenario | starter req/s | minimal req/s | bare req/s | starter / minimal | starter p99 ms | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for report in reports:
+        for scenario in [s.name for s in SCENARIOS]:
+            starter = report.results.get((scenario, "starter"))
+            if starter is None:
+                continue
+            minimal = report.results.get((scenario, "minimal"), Result())
+            bare = report.results.get((scenario, "bare"), Result())
+            ratio = (
+                f"{statistics.median(starter.rps) / statistics.median(minimal.rps):.2f}"
+                if minimal.rps
+                else "-"
+            )
+            errors = starter.errors + minimal.errors + bare.errors
+            lines.append(
+                f"| {report.framework} | {scenario} | {spread(starter.rps)} | {spread(minimal.rps)} "
+                f"| {spread(bare.rps)} | {ratio} | {spread(starter.p99_ms, 1)} | {errors} |"
+            )
+    lines += [
+        "",
+        "| framework | worker RSS after load (MB) | cold start to first 200 (s) | runtime dependencies (MB) |",
+        "|---|---|---|---|",
+    ]
+    for report in reports:
+        lines.append(
+            f"| {report.framework} | {spread(report.rss_mb, 1)} | {spread(report.cold_start_s, 2)} "
+            f"| {report.dependency_mb:.1f} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the stackpick starters.")
+    parser.add_argument(
+        "--smoke", action="store_true", help="seconds, not minutes: check the harness"
+    )
+    parser.add_argument(
+        "--frameworks", nargs="+", default=list(FRAMEWORKS), choices=list(FRAMEWORKS)
+    )
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
+    parser.add_argument("--warmup", type=float, default=2.0, help="seconds of load before each one")
+    parser.add_argument("--delay-ms", type=float, default=20.0, help="slow-database delay")
+    parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.md")
+    args = parser.parse_args()
+    if args.smoke:
+        args.rounds, args.duration, args.warmup = 1, 1.0, 0.0
+    for tool in ("wrk", "make"):
+        if not shutil.which(tool):
+            sys.exit(f"{tool} is needed (Debian: apt-get install {tool})")
+
+    reports = []
+    with tempfile.TemporaryDirectory(prefix="stackpick-bench-") as tmp:
+        work = Path(tmp)
+        template = work / "template"
+        template.mkdir()
+        for part in ("copier.yml", "template", "extensions"):
+            source = REPO / part
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, template / part)
+        for name in args.frameworks:
+            print(f"{name}: generating and installing the starter", flush=True)
+            project = prepare(name, work, template)
+            reports.append(bench_framework(FRAMEWORKS[name], project, work, args))
+    table = markdown(reports, args)
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(table)
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
