@@ -141,7 +141,16 @@ class TcpProxy:
         self._lock = threading.Lock()
 
     def start(self) -> None:
-        listener = socket.create_server(("127.0.0.1", self.port), reuse_port=False)
+        # Restarting rebinds the same port; the previous listener may take a moment to let go.
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                listener = socket.create_server(("127.0.0.1", self.port))
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
         listener.settimeout(0.2)
         self._listener = listener
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()

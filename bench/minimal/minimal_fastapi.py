@@ -1,38 +1,56 @@
-"""The FastAPI reference point: the same stack as the starter, nothing else.
+"""The FastAPI reference point: the starter's stack in one file, nothing else.
 
-FastAPI, SQLAlchemy 2 async with asyncpg and a pool, Pydantic bodies; no settings object,
-no service layer, no exception handlers. Served by the same uvicorn configuration.
+FastAPI with Pydantic bodies, SQLAlchemy 2 ORM on asyncpg with the same pool size, served by
+the same uvicorn configuration; no settings object, no dependency injection, no service
+layer, no exception handlers.
 """
 
 import os
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from fastapi import FastAPI
-from pydantic import BaseModel
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import create_async_engine
+from pydantic import BaseModel, ConfigDict
+from sqlalchemy import DateTime, String, Text, func, select
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 engine = create_async_engine(
     os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+asyncpg://", 1),
-    pool_size=5,
-    max_overflow=10,
+    pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
+    max_overflow=int(os.environ.get("DB_MAX_OVERFLOW", "0")),
 )
+Session = async_sessionmaker(engine, expire_on_commit=False)
 
 
-@asynccontextmanager
-async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    yield
-    await engine.dispose()
+class Base(DeclarativeBase):
+    pass
 
 
-app = FastAPI(lifespan=lifespan)
+class Item(Base):
+    __tablename__ = "items"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class ItemIn(BaseModel):
     name: str
     description: str | None = None
+
+
+class ItemOut(ItemIn):
+    model_config = ConfigDict(from_attributes=True)
+    id: int
+    created_at: datetime
+
+
+class Page(BaseModel):
+    items: list[ItemOut]
+    total: int
+
+
+app = FastAPI()
 
 
 @app.get("/health/live")
@@ -41,26 +59,17 @@ async def live() -> dict[str, str]:
 
 
 @app.get("/api/items")
-async def list_items(limit: int = 20, offset: int = 0) -> dict[str, object]:
-    async with engine.connect() as connection:
-        total = (await connection.execute(text("SELECT count(*) FROM items"))).scalar_one()
-        rows = await connection.execute(
-            text(
-                "SELECT id, name, description, created_at FROM items ORDER BY id LIMIT :l OFFSET :o"
-            ),
-            {"l": limit, "o": offset},
-        )
-        return {"items": [dict(row._mapping) for row in rows], "total": total}
+async def list_items(limit: int = 20, offset: int = 0) -> Page:
+    async with Session() as session:
+        total = await session.scalar(select(func.count()).select_from(Item))
+        items = await session.scalars(select(Item).order_by(Item.id).limit(limit).offset(offset))
+        return Page(items=[ItemOut.model_validate(item) for item in items], total=total or 0)
 
 
 @app.post("/api/items", status_code=201)
-async def create_item(item: ItemIn) -> dict[str, object]:
-    async with engine.begin() as connection:
-        row = await connection.execute(
-            text(
-                "INSERT INTO items (name, description, created_at) VALUES (:n, :d, :c) "
-                "RETURNING id, name, description, created_at"
-            ),
-            {"n": item.name, "d": item.description, "c": datetime.now(UTC)},
-        )
-        return dict(row.one()._mapping)
+async def create_item(data: ItemIn) -> ItemOut:
+    async with Session.begin() as session:
+        item = Item(**data.model_dump(), created_at=datetime.now(UTC))
+        session.add(item)
+        await session.flush()
+        return ItemOut.model_validate(item)
