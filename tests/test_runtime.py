@@ -23,6 +23,7 @@ from contract import check_contract, check_health, check_not_ready
 from harness import (
     TcpProxy,
     compose_app_environment,
+    free_port,
     parse_dockerfile,
     parse_env,
     project_environment,
@@ -81,6 +82,7 @@ def test_project_lifecycle(
     run(["make", "install"], project, env)
     assert (project / "uv.lock").is_file()
     run(["make", "lint"], project, env)
+    check_refuses_to_start_without_secret(project, env, f"sqlite:///{tmp_path / 'x.sqlite3'}")
 
     if database == "sqlite":
         run(["make", "test"], project, env)
@@ -127,6 +129,28 @@ def walk_served_project(
                 check_health(client)
         assert server.process.poll() is None, server.output()
     assert "Traceback" not in server.output(), server.output()
+
+
+def check_refuses_to_start_without_secret(
+    project: Path, env: dict[str, str], database_url: str
+) -> None:
+    """Production start-up with the secret missing stops, naming the variable."""
+    production = compose_app_environment(project, database_url)
+    secret = next(name for name, value in production.items() if name.endswith("SECRET_KEY"))
+    del production[secret]
+    image_env = {**env, **production, **dockerfile_runtime_env(project), "PORT": str(free_port())}
+    image_env.pop(secret, None)
+    result = subprocess.run(
+        ["make", "serve"],
+        cwd=project,
+        env=image_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode != 0, result.stdout + result.stderr
+    assert secret in result.stdout + result.stderr
 
 
 def check_unreachable_database(

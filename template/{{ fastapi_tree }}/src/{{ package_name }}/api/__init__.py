@@ -1,8 +1,8 @@
+"""The HTTP API: every router under /api. Health probes live at the root (see main.py)."""
+
 from fastapi import APIRouter
 
-from .routes import health, items
+from .routes import items
 
 api_router = APIRouter(prefix="/api")
 api_router.include_router(items.router)
-
-__all__ = ["api_router", "health"]

@@ -1,5 +1,6 @@
 """Typed settings, read from the environment and, in development, from `.env`."""
 
+import os
 from functools import lru_cache
 from typing import Literal, Self
 
@@ -64,4 +65,6 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    # `.env` is a development convenience; production reads the real environment only.
+    production = os.environ.get("ENVIRONMENT") == "production"
+    return Settings(_env_file=None if production else ".env")
