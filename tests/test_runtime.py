@@ -40,6 +40,9 @@ COMBINATIONS: list[tuple[str, str, dict[str, Any]]] = [
     ("fastapi", "sqlite", {}),
     ("fastapi", "postgresql", {}),
     ("fastapi", "mysql", {}),
+    ("flask", "sqlite", {}),
+    ("flask", "postgresql", {}),
+    ("flask", "mysql", {}),
 ]
 
 # Requests arrive through a TLS-terminating proxy in production.

@@ -1,0 +1,29 @@
+"""The application factory: `create_app()` builds a configured app.
+
+`flask --app <package>` and gunicorn (see gunicorn.conf.py) both call it; nothing creates an
+app at import time.
+"""
+
+from flask import Flask
+
+from . import health, items
+from .config import Config, config_from_environment
+from .extensions import api, db, migrate
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """An app for `config` (by default the one ENVIRONMENT names), checked before use."""
+    config = config or config_from_environment()
+    config.validate()
+
+    app = Flask(__name__)
+    app.config.from_object(config)
+    app.logger.setLevel(app.config["LOG_LEVEL"])
+
+    db.init_app(app)
+    migrate.init_app(app, db)
+    api.init_app(app)
+
+    api.register_blueprint(health.blp)
+    api.register_blueprint(items.blp)
+    return app

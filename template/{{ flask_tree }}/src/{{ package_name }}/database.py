@@ -1,0 +1,105 @@
+"""Database plumbing: the declarative base, UTC timestamps, URLs and engine options."""
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import DateTime, MetaData
+from sqlalchemy.dialects import mysql
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.types import TypeDecorator, TypeEngine
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# The driver for each backend when a URL names none (postgresql://, mysql://, sqlite://).
+DRIVERS = {
+    "postgresql": "postgresql+psycopg",
+    "postgres": "postgresql+psycopg",
+    "mysql": "mysql+pymysql",
+    "mariadb": "mysql+pymysql",
+    "sqlite": "sqlite",
+}
+
+# A database that does not answer fails a request in seconds instead of holding a worker thread.
+CONNECT_TIMEOUT = 5
+
+
+class Base(DeclarativeBase):
+    """What every model inherits, with stable constraint names for migrations."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware UTC datetime on every backend (SQLite and MySQL store naive values)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name in {"mysql", "mariadb"}:
+            # MySQL drops fractions of a second unless asked to keep them.
+            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
+        return dialect.type_descriptor(self.impl)
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given; use an aware UTC datetime")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def sqlalchemy_url(url: str) -> str:
+    """`postgresql://…` becomes `postgresql+psycopg://…`; an explicit driver is kept.
+
+    MySQL connections use utf8mb4 (all of Unicode), and a relative SQLite path is made absolute
+    from the working directory, as every other tool reads it (Flask-SQLAlchemy would otherwise
+    put the file in the app's instance folder).
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise ValueError("DATABASE_URL is not a database URL") from None
+    backend = parsed.get_backend_name()
+    if "+" not in parsed.drivername:
+        if parsed.drivername not in DRIVERS:
+            raise ValueError(f"DATABASE_URL has an unsupported scheme: {parsed.drivername}")
+        parsed = parsed.set(drivername=DRIVERS[parsed.drivername])
+    if backend in {"mysql", "mariadb"} and "charset" not in parsed.query:
+        parsed = parsed.update_query_dict({"charset": "utf8mb4"})
+    if backend == "sqlite" and parsed.database not in {None, "", ":memory:"}:
+        parsed = parsed.set(database=str(Path(str(parsed.database)).resolve()))
+    return parsed.render_as_string(hide_password=False)
+
+
+def engine_options(url: str, *, pool_size: int, pool_timeout: float) -> dict[str, Any]:
+    """Engine settings for `url`: a pool as large as a worker's thread count on servers."""
+    backend = make_url(url).get_backend_name()
+    if backend == "sqlite":
+        # A file, not a server: no pool to size, and a busy timeout instead of "locked" errors.
+        return {"connect_args": {"timeout": pool_timeout}}
+    return {
+        # One connection per request thread: a worker never needs more.
+        "pool_size": pool_size,
+        "max_overflow": 0,
+        "pool_timeout": pool_timeout,
+        "pool_pre_ping": True,
+        "pool_recycle": 1800,
+        "connect_args": {"connect_timeout": CONNECT_TIMEOUT},
+    }

@@ -1,0 +1,89 @@
+"""The items API's request and response bodies (marshmallow), and what loading them gives."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any, NotRequired, TypedDict
+
+import marshmallow as ma
+from marshmallow import fields, validate
+
+from .models import NAME_MAX_LENGTH, Item
+
+DESCRIPTION_MAX_LENGTH = 2000
+# Ids are 32-bit integers in every database; larger values can only be "not found".
+MAX_ID = 2**31 - 1
+
+
+def no_nul(value: str) -> None:
+    # PostgreSQL cannot store NUL in text, and no client means to send it.
+    if "\x00" in value:
+        raise ma.ValidationError("NUL characters are not allowed.")
+
+
+class TrimmedString(fields.String):
+    """A string with surrounding whitespace removed before it is validated."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> str:
+        return super()._deserialize(value, attr, data, **kwargs).strip()
+
+
+def name_field(**kwargs: Any) -> TrimmedString:
+    return TrimmedString(validate=[validate.Length(1, NAME_MAX_LENGTH), no_nul], **kwargs)
+
+
+def description_field(**kwargs: Any) -> fields.String:
+    return fields.String(
+        allow_none=True, validate=[validate.Length(max=DESCRIPTION_MAX_LENGTH), no_nul], **kwargs
+    )
+
+
+class ItemSchema(ma.Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    description = fields.String(required=True, allow_none=True)
+    created_at = fields.DateTime(required=True)
+
+
+class ItemCreateSchema(ma.Schema):
+    """Unknown fields are refused (marshmallow's default), as are nulls unless allowed."""
+
+    name = name_field(required=True)
+    description = description_field(load_default=None)
+
+
+class ItemUpdateSchema(ma.Schema):
+    """A partial update: only the fields sent are changed; `name` cannot be null."""
+
+    name = name_field()
+    description = description_field()
+
+
+class PageQuerySchema(ma.Schema):
+    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+    offset = fields.Integer(load_default=0, validate=validate.Range(0, MAX_ID))
+
+
+class ItemPageSchema(ma.Schema):
+    items = fields.List(fields.Nested(ItemSchema), required=True)
+    total = fields.Integer(required=True)
+
+
+class ItemCreate(TypedDict):
+    name: str
+    description: str | None
+
+
+class ItemUpdate(TypedDict):
+    name: NotRequired[str]
+    description: NotRequired[str | None]
+
+
+class PageQuery(TypedDict):
+    limit: int
+    offset: int
+
+
+class ItemPage(TypedDict):
+    items: Sequence[Item]
+    total: int
