@@ -160,11 +160,12 @@ def worker_rss_mb(root_pid: int) -> float:
 
 
 def descendants(pid: int) -> list[int]:
-    children = Path(f"/proc/{pid}/task/{pid}/children")
+    """The process and all its descendants (children of every thread: uv spawns from one)."""
     found = [pid]
-    with contextlib.suppress(OSError):
-        for child in children.read_text().split():
-            found += descendants(int(child))
+    for children in Path(f"/proc/{pid}/task").glob("*/children"):
+        with contextlib.suppress(OSError):
+            for child in children.read_text().split():
+                found += descendants(int(child))
     return found
 
 
