@@ -360,6 +360,8 @@ def replay_dockerfile(project: Path, work: Path, env: dict[str, str]) -> Image:
             build_env.update({k: to_local(v, build_root) for k, v in parse_env(rest).items()})
         elif keyword == "RUN":
             command = to_local(strip_run_flags(rest), build_root)
+            if command.startswith("apt-get"):
+                continue  # system packages come from this machine (.ci/run installs them)
             run(["bash", "-c", command], cwd=build_root, env=build_env)
 
     app_root.mkdir()

@@ -95,6 +95,49 @@ def test_only_the_chosen_database_driver_ships(
     assert driver in runtime and absent not in runtime
 
 
+NINJA_FILES = {"demo_service/api.py", "demo_service/items/api.py", "demo_service/items/schemas.py"}
+DRF_FILES = {
+    "demo_service/api/urls.py",
+    "demo_service/items/serializers.py",
+    "demo_service/items/views.py",
+}
+
+
+@pytest.mark.parametrize(
+    ("django_api", "database", "present", "absent", "driver"),
+    [
+        ("ninja", "postgresql", NINJA_FILES, DRF_FILES, "psycopg[binary,pool]"),
+        ("drf", "mysql", DRF_FILES, NINJA_FILES, "mysqlclient"),
+        ("drf", "sqlite", DRF_FILES, NINJA_FILES, None),
+    ],
+)
+def test_django_ships_only_the_chosen_api_layer_and_driver(
+    generate: Generate,
+    django_api: str,
+    database: str,
+    present: set[str],
+    absent: set[str],
+    driver: str | None,
+) -> None:
+    project = generate(framework="django", database=database, django_api=django_api)
+    files = project_files(project)
+    assert {
+        "manage.py",
+        "gunicorn.conf.py",
+        "config/settings/production.py",
+        "demo_service/items/migrations/0001_initial.py",
+        "tests/test_items.py",
+    } | present <= files
+    assert not files & absent
+    assert not any(name.startswith(("src/", "migrations/")) for name in files)
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    runtime = [dependency.split(">=")[0] for dependency in pyproject["project"]["dependencies"]]
+    other_layer = "djangorestframework" if django_api == "ninja" else "django-ninja"
+    assert other_layer not in runtime
+    drivers = [name for name in runtime if name.startswith(("psycopg", "mysqlclient"))]
+    assert drivers == ([driver] if driver else [])
+
+
 def test_development_secret_is_random_and_never_recorded(generate: Generate) -> None:
     first, second = generate(name="one"), generate(name="two")
     secret_lines = [

@@ -62,6 +62,7 @@ def test_interactive_prompt_shows_the_star_and_the_reasons(
     framework_prompt += ANSI.sub("", child.before + child.after)
     child.send(ENTER)
     answer("Which database", ENTER)
+    answer("Which API layer should the Django project use?", ENTER)  # ninja
     child.expect(pexpect.EOF)
     output = ANSI.sub("", child.before)
     child.close()
@@ -83,5 +84,6 @@ def test_interactive_prompt_shows_the_star_and_the_reasons(
     assert answers["primary_function"] == "crud_app"
     assert answers["async_confidence"] == "low"
     assert answers["needs_admin_ui"] is True
+    assert answers["django_api"] == "ninja"
     adr = (destination / "docs/adr/0001-web-framework.md").read_text()
     assert adr.startswith("# 1. Use Django as the web framework")

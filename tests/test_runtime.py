@@ -43,6 +43,12 @@ COMBINATIONS: list[tuple[str, str, dict[str, Any]]] = [
     ("flask", "sqlite", {}),
     ("flask", "postgresql", {}),
     ("flask", "mysql", {}),
+    ("django", "sqlite", {"django_api": "ninja"}),
+    ("django", "postgresql", {"django_api": "ninja"}),
+    ("django", "mysql", {"django_api": "ninja"}),
+    ("django", "sqlite", {"django_api": "drf"}),
+    ("django", "postgresql", {"django_api": "drf"}),
+    ("django", "mysql", {"django_api": "drf"}),
 ]
 
 # Requests arrive through a TLS-terminating proxy in production.

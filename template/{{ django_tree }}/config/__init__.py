@@ -1,0 +1,1 @@
+"""Project configuration: settings, the URL map and the WSGI/ASGI entry points."""

@@ -1,0 +1,165 @@
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client
+
+from .conftest import JSON, create_item, error_fields
+
+pytestmark = pytest.mark.django_db
+
+
+def test_create_read_update_delete(client: Client) -> None:
+    created = create_item(client, name="  Widget  ", description="A useful widget")
+    assert created["name"] == "Widget"  # surrounding whitespace is trimmed
+    assert created["description"] == "A useful widget"
+    assert isinstance(created["id"], int)
+    created_at = datetime.fromisoformat(created["created_at"])
+    assert created_at.tzinfo is not None
+    assert abs(datetime.now(UTC) - created_at) < timedelta(minutes=1)
+
+    url = f"/api/items/{created['id']}"
+    assert client.get(url).json() == created
+
+    response = client.patch(url, {"description": "Now blue"}, content_type=JSON)
+    assert response.status_code == 200
+    assert response.json() == {**created, "description": "Now blue"}
+
+    response = client.patch(url, {"name": "Gadget", "description": None}, content_type=JSON)
+    assert response.json() == {**created, "name": "Gadget", "description": None}
+
+    response = client.delete(url)
+    assert response.status_code == 204
+    assert response.content == b""
+    assert client.get(url).status_code == 404
+
+
+def test_description_is_optional(client: Client) -> None:
+    assert create_item(client, name="Plain")["description"] is None
+
+
+def test_list_pages_with_total(client: Client) -> None:
+    ids = [create_item(client, name=f"item {n}")["id"] for n in range(5)]
+    response = client.get("/api/items", {"limit": 2, "offset": 1})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["total"] == 5
+    assert [item["id"] for item in body["items"]] == ids[1:3]
+
+    everything = client.get("/api/items").json()
+    assert [item["name"] for item in everything["items"]] == [f"item {n}" for n in range(5)]
+    past_the_end = client.get("/api/items", {"offset": 50}).json()
+    assert past_the_end == {"items": [], "total": 5}
+
+
+def test_list_defaults_to_twenty(client: Client) -> None:
+    for n in range(21):
+        create_item(client, name=f"item {n}")
+    body = client.get("/api/items").json()
+    assert (len(body["items"]), body["total"]) == (20, 21)
+
+
+def test_unicode_round_trips(client: Client) -> None:
+    created = create_item(client, name="Café ☕ 東京 🚀", description="naïve — “quoted”")
+    fetched = client.get(f"/api/items/{created['id']}").json()
+    assert fetched["name"] == "Café ☕ 東京 🚀"
+    assert fetched["description"] == "naïve — “quoted”"
+
+
+def test_missing_items_are_404_json(client: Client) -> None:
+    for method in ("GET", "PATCH", "DELETE"):
+        response = client.generic(method, "/api/items/999999", '{"name": "x"}', JSON)
+        assert response.status_code == 404, method
+        assert response.json() == {"detail": "Item 999999 not found"}
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({}, "name"),
+        ({"name": ""}, "name"),
+        ({"name": "   "}, "name"),
+        ({"name": "x" * 101}, "name"),
+        ({"name": 42}, "name"),
+        ({"name": None}, "name"),
+        ({"name": {"first": "x"}}, "name"),
+        ({"name": "lone \ud800 surrogate"}, "name"),
+        ({"name": "nul\x00byte"}, "name"),
+        ({"name": "ok", "description": "d" * 2001}, "description"),
+        ({"name": "ok", "description": "nul\x00byte"}, "description"),
+        ({"name": "ok", "colour": "red"}, "colour"),
+        ({"name": "ok", "id": 7}, "id"),
+    ],
+)
+def test_invalid_bodies_name_the_field(client: Client, body: dict[str, object], field: str) -> None:
+    response = client.post("/api/items", body, content_type=JSON)
+    assert field in error_fields(response)
+    error = response.json()["detail"][0]
+    assert error["loc"][0] == "body"
+    assert error["msg"] and error["type"]
+
+
+def test_validation_errors_have_fastapis_shape(client: Client) -> None:
+    response = client.post("/api/items", {}, content_type=JSON)
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["body", "name"]
+    assert {"loc", "msg", "type"} <= set(error)
+
+
+def test_patch_refuses_null_name(client: Client) -> None:
+    created = create_item(client, name="keep")
+    response = client.patch(f"/api/items/{created['id']}", {"name": None}, content_type=JSON)
+    assert "name" in error_fields(response)
+
+
+@pytest.mark.parametrize(
+    "body", [b'{"name": ', b"\xff\xfe", b"", b"null", b"[1, 2]", b'"just a string"']
+)
+def test_bodies_that_are_not_a_json_object_are_422(client: Client, body: bytes) -> None:
+    response = client.post("/api/items", body, content_type=JSON)
+    assert response.status_code == 422, response.content
+    assert response.json()["detail"][0]["loc"][0] == "body"
+
+
+def test_oversized_bodies_are_400_json(client: Client) -> None:
+    # Django refuses bodies over DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB) before parsing them.
+    body = b'{"name": "' + b"x" * 3_000_000 + b'"}'
+    response = client.post("/api/items", body, content_type=JSON)
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Bad Request"}
+
+
+def test_broken_json_is_json_invalid(client: Client) -> None:
+    response = client.post("/api/items", b'{"name": ', content_type=JSON)
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["type"] == "json_invalid"
+
+
+@pytest.mark.parametrize("item_id", ["abc", "0", "-1", "1.5", str(2**63), str(2**64), "9" * 500])
+def test_bad_ids_are_422_not_500(client: Client, item_id: str) -> None:
+    for method in ("GET", "PATCH", "DELETE"):
+        response = client.generic(method, f"/api/items/{item_id}", '{"name": "x"}', JSON)
+        assert "item_id" in error_fields(response), method
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"limit": 0}, "limit"),
+        ({"limit": 101}, "limit"),
+        ({"offset": -1}, "offset"),
+        ({"limit": "ten"}, "limit"),
+        ({"offset": "1.5"}, "offset"),
+        ({"offset": str(2**63)}, "offset"),
+    ],
+)
+def test_bad_paging_is_422(client: Client, params: dict[str, str | int], field: str) -> None:
+    response = client.get("/api/items", params)
+    assert field in error_fields(response)
+    assert response.json()["detail"][0]["loc"] == ["query", field]
+
+
+def test_huge_offset_is_an_empty_page(client: Client) -> None:
+    create_item(client, name="only")
+    body = client.get("/api/items", {"offset": 2**63 - 1}).json()
+    assert body == {"items": [], "total": 1}

@@ -1,0 +1,1 @@
+"""The items app: the example resource, with its model, admin, API and migrations."""
