@@ -144,8 +144,11 @@ def wrk(url: str, scenario: Scenario, seconds: float) -> tuple[float, float, int
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()  # type: ignore[union-attr]
     p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    # Failed requests: non-2xx answers, and requests that got no answer within wrk's 2 s.
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return rps, p99, int(errors.group(1)) if errors else 0
+    timeouts = re.search(r"Socket errors: .*timeout (\d+)", output)
+    failed = sum(int(match.group(1)) for match in (errors, timeouts) if match)
+    return rps, p99, failed
 
 
 def worker_rss_mb(root_pid: int) -> float:
@@ -260,7 +263,7 @@ def bench_framework(
                     "/api/items", json={"name": f"seed {n}", "description": "bench"}
                 ).raise_for_status()
         contenders = ["starter", "minimal", "bare"]
-        scenarios = SCENARIOS[:2] if args.smoke else SCENARIOS
+        scenarios = [s for s in SCENARIOS if s.name in args.scenarios]
         for round_number in range(args.rounds):
             for scenario in scenarios:
                 for contender in contenders:
@@ -354,6 +357,12 @@ def main() -> None:
     parser.add_argument(
         "--frameworks", nargs="+", default=list(FRAMEWORKS), choices=list(FRAMEWORKS)
     )
+    parser.add_argument(
+        "--scenarios",
+        nargs="+",
+        default=[s.name for s in SCENARIOS],
+        choices=[s.name for s in SCENARIOS],
+    )
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of load before each one")
@@ -362,6 +371,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.smoke:
         args.rounds, args.duration, args.warmup = 1, 1.0, 0.0
+        args.scenarios = ["live", "read"]
     for tool in ("wrk", "make"):
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed (Debian: apt-get install {tool})")

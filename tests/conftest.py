@@ -38,10 +38,8 @@ def isolated_copier(
     monkeypatch.setenv("COPIER_SETTINGS_PATH", str(settings))
 
 
-@pytest.fixture(scope="session")
-def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The template as it is in the working tree, outside git, so tests see uncommitted edits."""
-    root = tmp_path_factory.mktemp("stackpick")
+def copy_template(root: Path) -> Path:
+    """The template's own files (not its tooling) copied into `root`, as they are on disk."""
     for part in TEMPLATE_PARTS:
         source = REPO_ROOT / part
         if source.is_dir():
@@ -49,6 +47,12 @@ def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         else:
             shutil.copy2(source, root / part)
     return root
+
+
+@pytest.fixture(scope="session")
+def template_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The template as it is in the working tree, outside git, so tests see uncommitted edits."""
+    return copy_template(tmp_path_factory.mktemp("stackpick"))
 
 
 @pytest.fixture

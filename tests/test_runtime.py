@@ -74,18 +74,29 @@ def generate_project(
     return destination
 
 
+Combination = tuple[str, str, dict[str, Any]]
+
+
+@pytest.fixture(params=COMBINATIONS, ids=combination_id)
+def combination(request: pytest.FixtureRequest) -> Combination:
+    value: Combination = request.param
+    return value
+
+
+@pytest.fixture
+def project(template_dir: Path, tmp_path: Path, combination: Combination) -> Path:
+    framework, database, extra = combination
+    return generate_project(template_dir, tmp_path / "project", framework, database, extra)
+
+
 def tool(name: str) -> str:
     path = shutil.which(name)
     assert path, f"{name} is installed with the template's dev dependencies"
     return path
 
 
-@pytest.mark.parametrize("combination", COMBINATIONS, ids=combination_id)
-def test_project_lifecycle(
-    template_dir: Path, tmp_path: Path, combination: tuple[str, str, dict[str, Any]]
-) -> None:
-    framework, database, extra = combination
-    project = generate_project(template_dir, tmp_path / "project", framework, database, extra)
+def test_project_lifecycle(project: Path, tmp_path: Path, combination: Combination) -> None:
+    database = combination[1]
     env = project_environment()
 
     run(["make", "install"], project, env)
@@ -185,13 +196,11 @@ def dockerfile_runtime_env(project: Path) -> dict[str, str]:
     return {k: v for k, v in values.items() if k not in {"PATH", "HOST", "PORT"}}
 
 
-@pytest.mark.parametrize("combination", COMBINATIONS, ids=combination_id)
 def test_docker_image_equivalent_runs(
-    template_dir: Path, tmp_path: Path, combination: tuple[str, str, dict[str, Any]]
+    project: Path, tmp_path: Path, combination: Combination
 ) -> None:
     """Replay the Dockerfile (install, build steps, runtime copy, ENV, CMD, HEALTHCHECK)."""
-    framework, database, extra = combination
-    project = generate_project(template_dir, tmp_path / "project", framework, database, extra)
+    database = combination[1]
     env = project_environment()
     run(["uv", "lock"], project, env)
     image = replay_dockerfile(project, tmp_path, env)
@@ -232,12 +241,7 @@ def production_migrate_command(project: Path) -> list[str]:
     return command
 
 
-@pytest.mark.parametrize("combination", COMBINATIONS, ids=combination_id)
-def test_static_checks_of_docker_compose_and_ci(
-    template_dir: Path, tmp_path: Path, combination: tuple[str, str, dict[str, Any]]
-) -> None:
-    framework, database, extra = combination
-    project = generate_project(template_dir, tmp_path / "project", framework, database, extra)
+def test_static_checks_of_docker_compose_and_ci(project: Path) -> None:
     env = project_environment()
     workflow = project / ".github/workflows/ci.yml"
     run([tool("hadolint"), "--failure-threshold", "info", "Dockerfile"], project, env)

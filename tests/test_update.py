@@ -18,7 +18,7 @@ import pytest
 import yaml
 from copier import run_copy, run_update
 
-from conftest import IDENTITY, TEMPLATE_PARTS, read_answers
+from conftest import IDENTITY, copy_template, read_answers
 from harness import project_environment, run
 
 GIT_IDENTITY = {
@@ -96,15 +96,7 @@ def release_v1_1(repo: Path) -> None:
 
 @pytest.fixture(scope="module")
 def template_repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import REPO_ROOT
-
-    repo = tmp_path_factory.mktemp("template-repo")
-    for part in TEMPLATE_PARTS:
-        source = REPO_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, repo / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, repo / part)
+    repo = copy_template(tmp_path_factory.mktemp("template-repo"))
     git("init", "-q", "-b", "main", cwd=repo)
     git("add", "-A", "-f", cwd=repo)
     git("commit", "-q", "-m", "v1.0.0", cwd=repo)

@@ -88,7 +88,9 @@ def sqlalchemy_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
-def engine_options(url: str, *, pool_size: int, pool_timeout: float) -> dict[str, Any]:
+def engine_options(
+    url: str, *, pool_size: int, pool_timeout: float, pre_ping: bool = False
+) -> dict[str, Any]:
     """Engine settings for `url`: a pool as large as a worker's thread count on servers."""
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
@@ -99,7 +101,7 @@ def engine_options(url: str, *, pool_size: int, pool_timeout: float) -> dict[str
         "pool_size": pool_size,
         "max_overflow": 0,
         "pool_timeout": pool_timeout,
-        "pool_pre_ping": True,
+        "pool_pre_ping": pre_ping,
         "pool_recycle": 1800,
         "connect_args": {"connect_timeout": CONNECT_TIMEOUT},
     }
