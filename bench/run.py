@@ -79,13 +79,13 @@ class Framework:
     name: str
     items_table: str
     minimal_app: str  # module:attribute in bench/minimal
-    server: str  # "asgi" or "wsgi"
+    server: str  # the starter's server: "uvicorn" (ASGI), "gunicorn" or "granian" (WSGI)
 
 
 FRAMEWORKS = {
-    "fastapi": Framework("fastapi", "items", "minimal_fastapi:app", "asgi"),
-    "django": Framework("django", "items_item", "minimal_django:application", "wsgi"),
-    "flask": Framework("flask", "items", "minimal_flask:app", "wsgi"),
+    "fastapi": Framework("fastapi", "items", "minimal_fastapi:app", "uvicorn"),
+    "django": Framework("django", "items_item", "minimal_django:application", "gunicorn"),
+    "flask": Framework("flask", "items", "minimal_flask:app", "granian"),
 }
 
 
@@ -109,20 +109,26 @@ def server_command(framework: Framework, contender: str, project: Path) -> list[
     """How each contender starts: the starter exactly as production, the others alike."""
     if contender == "starter":
         return ["make", "serve"]
-    app = (
-        framework.minimal_app
-        if contender == "minimal"
-        else ("asgi_app:app" if framework.server == "asgi" else "wsgi_app:application")
-    )
-    if framework.server == "asgi":
-        # The starter's uvicorn settings; the shell fills in the port the harness picked.
+    if contender == "minimal":
+        app = framework.minimal_app
+    else:
+        app = "asgi_app:app" if framework.server == "uvicorn" else "wsgi_app:application"
+    # The starter's own server settings; the shell fills in the port the harness picked.
+    if framework.server == "uvicorn":
         return [
             "bash",
             "-c",
             f"exec uv run --no-sync uvicorn {app} --workers 1 --loop uvloop --http httptools "
             '--no-access-log --no-server-header --host "$HOST" --port "$PORT"',
         ]
-    # The starter's own gunicorn.conf.py: same workers, threads and logging.
+    if framework.server == "granian":
+        return [
+            "bash",
+            "-c",
+            f"exec uv run --no-sync granian {app} --interface wsgi --workers 1 "
+            '--blocking-threads "${WEB_THREADS:-4}" --no-access-log --host "$HOST" --port "$PORT"',
+        ]
+    # gunicorn: the starter's own gunicorn.conf.py (workers, threads, logging).
     return ["uv", "run", "--no-sync", "gunicorn", "--config", "gunicorn.conf.py", app]
 
 
