@@ -84,7 +84,7 @@ class Framework:
 
 FRAMEWORKS = {
     "fastapi": Framework("fastapi", "items", "minimal_fastapi:app", "uvicorn"),
-    "django": Framework("django", "items_item", "minimal_django:application", "gunicorn"),
+    "django": Framework("django", "items_item", "minimal_django:application", "granian"),
     "flask": Framework("flask", "items", "minimal_flask:app", "granian"),
 }
 
