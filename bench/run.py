@@ -84,8 +84,8 @@ class Framework:
 
 FRAMEWORKS = {
     "fastapi": Framework("fastapi", "items", "minimal_fastapi:app", "uvicorn"),
-    "django": Framework("django", "items_item", "minimal_django:application", "granian"),
-    "flask": Framework("flask", "items", "minimal_flask:app", "granian"),
+    "django": Framework("django", "items_item", "minimal_django:application", "gunicorn"),
+    "flask": Framework("flask", "items", "minimal_flask:app", "gunicorn"),
 }
 
 
