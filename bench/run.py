@@ -42,7 +42,7 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from harness import (  # noqa: E402
-    _admin_execute,
+    admin_execute,
     compose_app_environment,
     free_port,
     parse_dockerfile,
@@ -299,7 +299,7 @@ def bench_framework(
                             if contender == "starter" and scenario.name == "read":
                                 report.rss_mb.append(worker_rss_mb(server.process.pid))
                     if scenario.name == "write":
-                        _admin_execute(
+                        admin_execute(
                             database_url,
                             f"DELETE FROM {framework.items_table} WHERE id > {SEED_ROWS}",
                         )

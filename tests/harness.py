@@ -83,7 +83,7 @@ def require_service(url: str) -> None:
         pytest.skip(message)
 
 
-def _admin_execute(server_url: str, statement: str) -> None:
+def admin_execute(server_url: str, statement: str) -> None:
     parsed = httpx.URL(
         server_url.replace("postgresql://", "http://").replace("mysql://", "http://")
     )
@@ -116,15 +116,15 @@ def throwaway_database(database: str) -> Iterator[str]:
     require_service(server_url)
     name = f"stackpick_{secrets.token_hex(4)}"
     if database == "postgresql":
-        _admin_execute(server_url, f"CREATE DATABASE {name}")
+        admin_execute(server_url, f"CREATE DATABASE {name}")
         drop = f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"
     else:
-        _admin_execute(server_url, f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
+        admin_execute(server_url, f"CREATE DATABASE {name} CHARACTER SET utf8mb4")
         drop = f"DROP DATABASE IF EXISTS {name}"
     try:
         yield server_url.rsplit("/", 1)[0] + "/" + name
     finally:
-        _admin_execute(server_url, drop)
+        admin_execute(server_url, drop)
 
 
 # --- A TCP proxy that can be cut, to take a database away from a running app -----------
