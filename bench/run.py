@@ -79,13 +79,13 @@ class Framework:
     name: str
     items_table: str
     minimal_app: str  # module:attribute in bench/minimal
-    server: str  # the starter's server: "uvicorn" (ASGI), "gunicorn" or "granian" (WSGI)
+    server: str  # the starter's server: "uvicorn" (ASGI) or "granian" (WSGI)
 
 
 FRAMEWORKS = {
     "fastapi": Framework("fastapi", "items", "minimal_fastapi:app", "uvicorn"),
-    "django": Framework("django", "items_item", "minimal_django:application", "gunicorn"),
-    "flask": Framework("flask", "items", "minimal_flask:app", "gunicorn"),
+    "django": Framework("django", "items_item", "minimal_django:application", "granian"),
+    "flask": Framework("flask", "items", "minimal_flask:app", "granian"),
 }
 
 
@@ -121,15 +121,12 @@ def server_command(framework: Framework, contender: str, project: Path) -> list[
             f"exec uv run --no-sync uvicorn {app} --workers 1 --loop uvloop --http httptools "
             '--no-access-log --no-server-header --host "$HOST" --port "$PORT"',
         ]
-    if framework.server == "granian":
-        return [
-            "bash",
-            "-c",
-            f"exec uv run --no-sync granian {app} --interface wsgi --workers 1 "
-            '--blocking-threads "${WEB_THREADS:-4}" --no-access-log --host "$HOST" --port "$PORT"',
-        ]
-    # gunicorn: the starter's own gunicorn.conf.py (workers, threads, logging).
-    return ["uv", "run", "--no-sync", "gunicorn", "--config", "gunicorn.conf.py", app]
+    return [
+        "bash",
+        "-c",
+        f"exec uv run --no-sync granian {app} --interface wsgi --workers 1 "
+        '--blocking-threads "${WEB_THREADS:-4}" --no-access-log --host "$HOST" --port "$PORT"',
+    ]
 
 
 def wrk(url: str, scenario: Scenario, seconds: float) -> tuple[float, float, int]:

@@ -6,6 +6,10 @@ all of them; it is also what the benchmark drives.
 
 from __future__ import annotations
 
+import http.client
+import io
+import json
+import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -149,8 +153,43 @@ def check_openapi(client: httpx.Client) -> None:
     assert "text/html" in docs.headers.get("content-type", "")
 
 
+class LateBody(io.BytesIO):
+    """A request body that leaves the client a moment after the headers, as on a slow link."""
+
+    def read(self, size: int | None = -1) -> bytes:
+        if self.tell() == 0:
+            time.sleep(0.05)  # long enough for the server to answer from the headers alone
+        return super().read(size)
+
+
+def check_keep_alive_after_unread_bodies(client: httpx.Client) -> None:
+    """A body the app never reads (unknown path, wrong method) must not cost the connection.
+
+    The server may close the connection after saying `Connection: close` (http.client then
+    reopens it); closing silently fails the next request on it, as a proxy reusing upstream
+    connections would see. Bodies arrive late, after the answer: the server must still read
+    them to find the next request.
+    """
+    url = client.base_url
+    connection = http.client.HTTPConnection(url.host, url.port, timeout=10)
+    body = json.dumps({"name": "never read", "description": "x" * 500}).encode()
+    headers = {**client.headers, "content-type": JSON, "content-length": str(len(body))}
+    try:
+        for method, path in [("POST", "/no/such/path"), ("PUT", "/api/items")] * 2:
+            connection.request(method, path, body=LateBody(body), headers=headers)
+            response = connection.getresponse()
+            response.read()
+            assert response.status in {404, 405}, (method, path, response.status)
+            connection.request("GET", "/health/live", headers=dict(client.headers))
+            follow_up = connection.getresponse()
+            assert json.loads(follow_up.read()) == {"status": "ok"}
+    finally:
+        connection.close()
+
+
 def check_contract(client: httpx.Client) -> None:
     check_health(client)
     check_items_crud(client)
     check_bad_input(client)
+    check_keep_alive_after_unread_bodies(client)
     check_openapi(client)

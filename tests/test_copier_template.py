@@ -123,7 +123,7 @@ def test_django_ships_only_the_chosen_api_layer_and_driver(
     files = project_files(project)
     assert {
         "manage.py",
-        "gunicorn.conf.py",
+        "demo_service/__main__.py",
         "config/settings/production.py",
         "demo_service/items/migrations/0001_initial.py",
         "tests/test_items.py",

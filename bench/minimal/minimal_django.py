@@ -1,7 +1,7 @@
 """The Django reference point: the starter's stack in one file, nothing else.
 
 Django's ORM on psycopg 3 with Django's connection pool sized to the worker's threads,
-served by the starter's own gunicorn.conf.py; plain JSON views, no API framework, no
+served by granian with the starter's threads; plain JSON views, no API framework, no
 middleware, no admin.
 """
 

@@ -1,7 +1,7 @@
 """The Flask reference point: the starter's stack in one file, nothing else.
 
 Flask with Flask-SQLAlchemy on psycopg 3, a pool as large as the worker's thread count,
-served by the starter's own gunicorn.conf.py; no config classes, no flask-smorest
+served by granian with the starter's threads; no config classes, no flask-smorest
 validation or OpenAPI, no service layer.
 """
 

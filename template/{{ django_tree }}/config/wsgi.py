@@ -1,4 +1,4 @@
-"""The WSGI application gunicorn serves (`gunicorn config.wsgi`).
+"""The WSGI application granian serves (`python -m <package>`, see its __main__.py).
 
 DJANGO_SETTINGS_MODULE picks the settings; the Docker image sets config.settings.production.
 """

@@ -12,5 +12,5 @@ from django.conf import settings
 
 @cache
 def http_client() -> httpx.Client:
-    # Created on first use, so every gunicorn worker process gets its own.
+    # Created on first use, so every server worker process gets its own.
     return httpx.Client(timeout=settings.HTTP_TIMEOUT)

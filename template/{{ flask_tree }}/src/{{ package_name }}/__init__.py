@@ -1,7 +1,7 @@
 """The application factory: `create_app()` builds a configured app.
 
-`flask --app <package>` and gunicorn (see gunicorn.conf.py) both call it; nothing creates an
-app at import time.
+`flask --app <package>` and the production server (`python -m <package>`) both call
+it; nothing creates an app at import time.
 """
 
 from flask import Flask
