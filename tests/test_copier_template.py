@@ -311,3 +311,26 @@ def test_unknown_choice_is_refused(template_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="rails"):
         run_copy(str(template_dir), tmp_path / "p", data=bad, defaults=True, unsafe=True)
     assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize(
+    ("framework", "server", "rejected"),
+    [
+        ("fastapi", "uvicorn", "granian"),
+        ("django", "granian", "gunicorn"),
+        ("flask", "granian", "gunicorn"),
+    ],
+)
+def test_readme_and_adr_say_which_server_runs_and_why(
+    generate: Generate, framework: str, server: str, rejected: str
+) -> None:
+    project = generate(framework=framework)
+    adr = (project / "docs/adr/0001-web-framework.md").read_text()
+    decision = adr.split("- Production server: ", 1)[1].split("\n- ", 1)[0]
+    assert decision.startswith(server), decision[:80]
+    assert "stackpick benchmark" in decision and rejected in decision
+    readme = " ".join((project / "README.md").read_text().split())
+    assert " ".join(decision.split()) in readme, "the README gives the same reasons"
+    if server == "granian":
+        server_module = next(project.rglob("__main__.py")).read_text()
+        assert "drain_request_body" in server_module, "the workaround the reasons mention"
