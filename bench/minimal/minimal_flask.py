@@ -19,7 +19,8 @@ class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+# As the starter: the created row is returned from memory, not re-read after the commit.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 
 class Item(Base):
