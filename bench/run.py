@@ -31,9 +31,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 
@@ -54,6 +55,7 @@ from harness import (  # noqa: E402
 )
 
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
+T = TypeVar("T")
 SEED_ROWS = 200
 
 
@@ -80,12 +82,29 @@ class Framework:
     items_table: str
     minimal_app: str  # module:attribute in bench/minimal
     server: str  # the starter's server: "uvicorn" (ASGI) or "granian" (WSGI)
+    starter_factory: str  # module:attribute that makes the starter's app, as its server does
 
+    @property
+    def interface(self) -> str:
+        return "asgi" if self.server == "uvicorn" else "wsgi"
+
+
+PROJECT_NAME = "Bench Service"  # so the generated package is bench_service
 
 FRAMEWORKS = {
-    "fastapi": Framework("fastapi", "items", "minimal_fastapi:app", "uvicorn"),
-    "django": Framework("django", "items_item", "minimal_django:application", "granian"),
-    "flask": Framework("flask", "items", "minimal_flask:app", "granian"),
+    "fastapi": Framework(
+        "fastapi", "items", "minimal_fastapi:app", "uvicorn", "bench_service.main:create_app"
+    ),
+    "django": Framework(
+        "django",
+        "items_item",
+        "minimal_django:application",
+        "granian",
+        "bench_service.__main__:serving_app",
+    ),
+    "flask": Framework(
+        "flask", "items", "minimal_flask:app", "granian", "bench_service.__main__:serving_app"
+    ),
 }
 
 
@@ -221,6 +240,16 @@ def latency_proxy(target: str, delay_ms: float) -> Iterator[int]:
         process.wait(timeout=10)
 
 
+def copy_template(work: Path) -> Path:
+    """The template as it is in the working tree, uncommitted edits included."""
+    template = work / "template"
+    template.mkdir()
+    for part in ("copier.yml", "template", "extensions"):
+        source = REPO / part
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, template / part)
+    return template
+
+
 def prepare(framework: str, work: Path, template: Path) -> Path:
     from copier import run_copy
 
@@ -228,7 +257,7 @@ def prepare(framework: str, work: Path, template: Path) -> Path:
     run_copy(
         str(template),
         project,
-        data={"project_name": "Bench Service", "framework": framework, "database": "postgresql"},
+        data={"project_name": PROJECT_NAME, "framework": framework, "database": "postgresql"},
         defaults=True,
         unsafe=True,
         quiet=True,
@@ -245,16 +274,22 @@ def dependency_size(project: Path, work: Path) -> float:
     return directory_mb(venv)
 
 
-def bench_framework(
-    framework: Framework, project: Path, work: Path, args: argparse.Namespace
-) -> FrameworkReport:
-    report = FrameworkReport(framework.name)
-    report.dependency_mb = dependency_size(project, work)
-    env = project_environment(PYTHONPATH=f"{BENCH / 'minimal'}:{BENCH / 'bare'}")
+def bench_environment() -> dict[str, str]:
+    """The projects' environment, able to import the minimal and bare apps too."""
+    return project_environment(PYTHONPATH=f"{BENCH / 'minimal'}:{BENCH / 'bare'}")
+
+
+@contextlib.contextmanager
+def seeded_database(
+    project: Path, work: Path, env: dict[str, str]
+) -> Iterator[tuple[str, dict[str, str]]]:
+    """A throwaway PostgreSQL database, migrated and seeded through the starter's own API.
+
+    Yields its URL and the production environment that points the starter at it.
+    """
     with throwaway_database("postgresql") as database_url:
         production = production_environment(project, database_url)
         run(["make", "migrate"], project, {**env, **production})
-        host_port = database_url.split("@", 1)[1].split("/", 1)[0]
         with (
             pinned_server(
                 ["make", "serve"], project, {**env, **production}, work / "seed.log"
@@ -265,6 +300,17 @@ def bench_framework(
                 client.post(
                     "/api/items", json={"name": f"seed {n}", "description": "bench"}
                 ).raise_for_status()
+        yield database_url, production
+
+
+def bench_framework(
+    framework: Framework, project: Path, work: Path, args: argparse.Namespace
+) -> FrameworkReport:
+    report = FrameworkReport(framework.name)
+    report.dependency_mb = dependency_size(project, work)
+    env = bench_environment()
+    with seeded_database(project, work, env) as (database_url, production):
+        host_port = database_url.split("@", 1)[1].split("/", 1)[0]
         contenders = ["starter", "minimal", "bare"]
         scenarios = [s for s in SCENARIOS if s.name in args.scenarios]
         for round_number in range(args.rounds):
@@ -375,25 +421,35 @@ def main() -> None:
     if args.smoke:
         args.rounds, args.duration, args.warmup = 1, 1.0, 0.0
         args.scenarios = ["live", "read"]
-    for tool in ("wrk", "make"):
+    reports = measure_starters(
+        args.frameworks,
+        ["wrk", "make"],
+        lambda framework, project, work: bench_framework(framework, project, work, args),
+    )
+    publish(markdown(reports, args), args.output)
+
+
+def measure_starters(
+    names: list[str], tools: list[str], measure: Callable[[Framework, Path, Path], T]
+) -> list[T]:
+    """Generate and install each framework's starter in a scratch folder, then measure it."""
+    for tool in tools:
         if not shutil.which(tool):
             sys.exit(f"{tool} is needed (Debian: apt-get install {tool})")
-
-    reports = []
+    results = []
     with tempfile.TemporaryDirectory(prefix="stackpick-bench-") as tmp:
         work = Path(tmp)
-        template = work / "template"
-        template.mkdir()
-        for part in ("copier.yml", "template", "extensions"):
-            source = REPO / part
-            (shutil.copytree if source.is_dir() else shutil.copy2)(source, template / part)
-        for name in args.frameworks:
+        template = copy_template(work)
+        for name in names:
             print(f"{name}: generating and installing the starter", flush=True)
             project = prepare(name, work, template)
-            reports.append(bench_framework(FRAMEWORKS[name], project, work, args))
-    table = markdown(reports, args)
-    args.output.parent.mkdir(parents=True, exist_ok=True)
-    args.output.write_text(table)
+            results.append(measure(FRAMEWORKS[name], project, work))
+    return results
+
+
+def publish(table: str, output: Path) -> None:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(table)
     print(table)
 
 

@@ -1,0 +1,88 @@
+"""The benchmark's in-process driver and instruction counter (bench/inprocess.py, instructions.py).
+
+The full benchmark asserts nothing about timing and stays out of the suite; these check that
+its deterministic half measures what it claims: the cost of one request, the same every time.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+from instructions import instructions_per_request  # noqa: E402
+
+# A WSGI app that spins WORK times per request, and answers 404 off its one path.
+SPINNING_APP = """
+import os
+
+WORK = int(os.environ["WORK"])
+
+
+def application(environ, start_response):
+    if environ["PATH_INFO"] != "/spin":
+        start_response("404 Not Found", [("Content-Type", "text/plain")])
+        return [b"no such page"]
+    total = 0
+    for n in range(WORK):
+        total += n
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [str(total).encode()]
+"""
+
+
+def drive(*arguments: str) -> list[str]:
+    return [sys.executable, str(BENCH / "inprocess.py"), *arguments]
+
+
+@pytest.fixture
+def app_dir(tmp_path: Path) -> Path:
+    (tmp_path / "spinning.py").write_text(SPINNING_APP)
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("interface", "app"), [("wsgi", "wsgi_app:application"), ("asgi", "asgi_app:app")]
+)
+def test_the_driver_serves_wsgi_and_asgi_apps(interface: str, app: str) -> None:
+    result = subprocess.run(
+        drive(interface, app, "/health/live", "--requests", "5"),
+        env={"PYTHONPATH": str(BENCH / "bare")},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_the_driver_stops_on_an_answer_other_than_200(app_dir: Path) -> None:
+    result = subprocess.run(
+        drive("wsgi", "spinning:application", "/nope", "--requests", "1"),
+        cwd=app_dir,
+        env={"WORK": "0", "PYTHONPATH": str(app_dir)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "GET /nope: 404 Not Found: b'no such page'" in result.stderr
+
+
+def count(app_dir: Path, work: int) -> float:
+    arguments = drive("wsgi", "spinning:application", "/spin")[1:]
+    env = {"WORK": str(work), "PYTHONPATH": str(app_dir)}
+    return instructions_per_request(Path(sys.executable), arguments, app_dir, env, 40)
+
+
+def test_instruction_counts_are_per_request_and_repeatable(app_dir: Path) -> None:
+    idle = count(app_dir, 0)
+    assert 0 < idle < 200_000  # a bare WSGI call: building the environ, calling, joining
+    assert count(app_dir, 0) == pytest.approx(idle, rel=0.01)
+    # Two thousand more loop turns per request show up in the count of one request.
+    busy = count(app_dir, 2000)
+    assert busy - idle > 2000 * 10
