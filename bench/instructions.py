@@ -1,6 +1,6 @@
 """Count the instructions one request costs each starter and its minimal app.
 
-    uv run python bench/instructions.py                      # about 10 minutes on 2 cores
+    uv run python bench/instructions.py                      # about 17 minutes on 2 cores
     uv run python bench/instructions.py --frameworks django  # one framework
 
 Requests per second on a shared machine move by a tenth from run to run (on the machine
