@@ -55,7 +55,6 @@ from harness import (  # noqa: E402
 )
 
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
-T = TypeVar("T")
 SEED_ROWS = 200
 
 
@@ -89,21 +88,22 @@ class Framework:
         return "asgi" if self.server == "uvicorn" else "wsgi"
 
 
-PROJECT_NAME = "Bench Service"  # so the generated package is bench_service
+PROJECT_NAME = "Bench Service"
+PACKAGE = "bench_service"  # what the template derives from PROJECT_NAME
 
 FRAMEWORKS = {
     "fastapi": Framework(
-        "fastapi", "items", "minimal_fastapi:app", "uvicorn", "bench_service.main:create_app"
+        "fastapi", "items", "minimal_fastapi:app", "uvicorn", f"{PACKAGE}.main:create_app"
     ),
     "django": Framework(
         "django",
         "items_item",
         "minimal_django:application",
         "granian",
-        "bench_service.__main__:serving_app",
+        f"{PACKAGE}.__main__:serving_app",
     ),
     "flask": Framework(
-        "flask", "items", "minimal_flask:app", "granian", "bench_service.__main__:serving_app"
+        "flask", "items", "minimal_flask:app", "granian", f"{PACKAGE}.__main__:serving_app"
     ),
 }
 
@@ -427,6 +427,9 @@ def main() -> None:
         lambda framework, project, work: bench_framework(framework, project, work, args),
     )
     publish(markdown(reports, args), args.output)
+
+
+T = TypeVar("T")
 
 
 def measure_starters(
