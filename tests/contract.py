@@ -1,4 +1,4 @@
-"""The HTTP contract every generated project serves (SPEC section 3), walked by one client.
+"""The HTTP contract every generated project serves (README, "The HTTP contract").
 
 Each framework's starter must answer these requests identically, so the same walk proves
 all of them; it is also what the benchmark drives.
@@ -12,6 +12,7 @@ import json
 import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -192,4 +193,162 @@ def check_contract(client: httpx.Client) -> None:
     check_items_crud(client)
     check_bad_input(client)
     check_keep_alive_after_unread_bodies(client)
+    check_hostile_input(client)
     check_openapi(client)
+
+
+# --- Hostile input, each answered on a connection that must stay usable -----------------
+
+MAX_BODY_SIZE = 1024 * 1024  # every starter's default
+ITEM_METHODS = {"GET", "PATCH", "DELETE"}
+COLLECTION_METHODS = {"GET", "POST"}
+# Methods a server may add to Allow on its own: HEAD answers like GET, OPTIONS describes.
+IMPLICIT_METHODS = {"HEAD", "OPTIONS"}
+
+
+def nested(depth: int, inner: bytes = b"1") -> bytes:
+    return b"[" * depth + inner + b"]" * depth
+
+
+# Bodies that are not strict JSON (RFC 8259): 422 json_invalid at ["body"].
+NOT_STRICT_JSON: list[tuple[str, bytes]] = [
+    ("number overflowing a double", b'{"name": 1e400}'),
+    ("NaN", b'{"name": NaN}'),
+    ("negative infinity", b'{"name": -Infinity}'),
+    ("lone UTF-16 surrogate", b'{"name": "a\\ud800b"}'),
+    ("invalid UTF-8", b'{"name": "caf\xe9"}'),
+    ("nesting 100,000 deep", nested(100_000)),
+    ("nesting 10,000 deep in a field", b'{"name": ' + nested(10_000) + b"}"),
+    ("a 5,000-digit integer", b'{"name": 1' + b"0" * 5000 + b"}"),
+    ("truncated", b'{"name": "unterminated'),
+    ("empty", b""),
+]
+
+# Valid JSON that does not validate: 422 naming the field (or the body as a whole).
+INVALID_BODIES: list[tuple[str, bytes, str]] = [
+    ("an array", b"[]", "body"),
+    ("a string", b'"name"', "body"),
+    ("a number", b"1", "body"),
+    ("null", b"null", "body"),
+    ("true", b"true", "body"),
+    ("NUL in the name", b'{"name": "a\\u0000b"}', "name"),
+    ("NUL in the description", b'{"name": "a", "description": "\\u0000"}', "description"),
+    ("nesting 1,000 deep in a field", b'{"name": ' + nested(1000) + b"}", "name"),
+    ("a number as the name", b'{"name": 1e300}', "name"),
+    ("an unknown field", b'{"name": "a", "colour": "red"}', "colour"),
+]
+
+
+class KeptAlive:
+    """One HTTP/1.1 connection, checked after every answer to be still usable.
+
+    A server may close a connection it announced closing (`Connection: close`) only where the
+    contract allows it (413); a silent close fails the next request on it, which is what a
+    proxy reusing upstream connections would see.
+    """
+
+    def __init__(self, client: httpx.Client) -> None:
+        self.host, self.port = client.base_url.host, client.base_url.port
+        self.headers = dict(client.headers)
+        self.connection = http.client.HTTPConnection(self.host, self.port, timeout=30)
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: bytes | None = None,
+        content_type: str | None = JSON,
+        *,
+        chunked: bool = False,
+    ) -> tuple[int, dict[str, str], Any]:
+        headers = {k: v for k, v in self.headers.items() if k.lower() != "content-type"}
+        headers.pop("content-length", None)
+        if content_type is not None:
+            headers["Content-Type"] = content_type
+        payload: Any = body
+        if chunked and body is not None:
+            payload = (body[i : i + 65536] for i in range(0, len(body), 65536))
+        self.connection.request(method, path, body=payload, headers=headers, encode_chunked=chunked)
+        response = self.connection.getresponse()
+        raw = response.read()
+        answer_headers = {k.lower(): v for k, v in response.getheaders()}
+        label = f"{method} {path[:60]} -> {response.status}"
+        if response.status != 204:
+            assert answer_headers.get("content-type", "").startswith(JSON), (label, raw[:300])
+        document = json.loads(raw) if raw else None
+        if response.status >= 400:
+            assert isinstance(document, dict) and "detail" in document, (label, raw[:300])
+        self._check_still_usable(response, label)
+        return response.status, answer_headers, document
+
+    def _check_still_usable(self, response: http.client.HTTPResponse, label: str) -> None:
+        if response.will_close:
+            assert response.status == 413, f"{label}: closed the connection"
+            return
+        sock = self.connection.sock
+        self.connection.request("GET", "/health/live", headers=self.headers)
+        follow_up = self.connection.getresponse()
+        assert json.loads(follow_up.read()) == {"status": "ok"}, label
+        assert self.connection.sock is sock, f"{label}: the connection was not kept"
+
+
+def assert_invalid(status: int, document: Any, field: str, label: str) -> None:
+    assert status == 422, (label, status, document)
+    problems = document["detail"]
+    assert isinstance(problems, list) and problems, (label, document)
+    assert any(
+        str(problem["loc"][-1]) == field or (field == "body" and list(problem["loc"]) == ["body"])
+        for problem in problems
+    ), (label, document)
+    for problem in problems:
+        assert set(problem) == {"loc", "msg", "type"}, f"{label}: input is not echoed back"
+
+
+def check_hostile_input(client: httpx.Client) -> None:
+    """The hostile classes of the contract, every one a documented 4xx on a kept connection."""
+    walk = KeptAlive(client)
+    try:
+        _, _, item = walk.request("POST", "/api/items", b'{"name": "target"}')
+        item_url = f"/api/items/{item['id']}"
+        for method, url in (("POST", "/api/items"), ("PATCH", item_url)):
+            for label, body in NOT_STRICT_JSON:
+                status, _, document = walk.request(method, url, body)
+                assert_invalid(status, document, "body", f"{method} {label}")
+                assert document["detail"][0]["type"] == "json_invalid", (label, document)
+            for label, body, field in INVALID_BODIES:
+                status, _, document = walk.request(method, url, body)
+                assert_invalid(status, document, field, f"{method} {label}")
+            for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
+                status, _, _ = walk.request(method, url, b'{"name": "sneaky"}', content_type)
+                assert status == 415, (method, content_type, status)
+            too_big = b'{"name": "big", "description": "' + b"x" * MAX_BODY_SIZE + b'"}'
+            for chunked in (False, True):
+                status, _, _ = walk.request(method, url, too_big, chunked=chunked)
+                assert status == 413, (method, "chunked" if chunked else "declared", status)
+        # None of it changed the item.
+        assert walk.request("GET", item_url)[2] == item
+
+        for path, allowed in (("/api/items", COLLECTION_METHODS), (item_url, ITEM_METHODS)):
+            for method in {"PUT", "DELETE", "POST", "PATCH", "FOO"} - allowed:
+                status, headers, _ = walk.request(method, path, b"{}")
+                assert status == 405, (method, path, status)
+                allow = {m.strip() for m in headers.get("allow", "").split(",") if m.strip()}
+                assert allowed <= allow <= allowed | IMPLICIT_METHODS, (method, path, allow)
+
+        # Unicode digits are not ids: the item whose ASCII id they spell is untouched.
+        wide_id = "".join(chr(0xFF10 + int(digit)) for digit in str(item["id"]))
+        for method in ITEM_METHODS:
+            body = b'{"name": "renamed"}' if method == "PATCH" else None
+            status, _, _ = walk.request(method, f"/api/items/{quote(wide_id)}", body)
+            assert status in {404, 422}, (method, wide_id, status)
+        assert walk.request("GET", item_url)[2] == item
+
+        for query in ("limit=%EF%BC%91", "limit=1e400", "offset=NaN", "offset=%00"):
+            status, _, _ = walk.request("GET", f"/api/items?{query}")
+            assert status == 422, (query, status)
+        assert walk.request("DELETE", item_url)[0] == 204
+    finally:
+        walk.close()

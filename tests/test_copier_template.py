@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 import yaml
 from copier import run_copy
+from jinja2 import UndefinedError
 
-from conftest import IDENTITY, REPO_ROOT, Generate, read_answers
+from conftest import IDENTITY, REPO_ROOT, Generate, copy_template, read_answers
 from recommendation import FRAMEWORK_NAMES, all_answer_combinations, recommend
 
 # Questions asked of every project: not settings (_*), not computed or conditional (`when`).
@@ -33,7 +34,6 @@ SHARED_FILES = {
     ".copier-answers.yml",
     ".dockerignore",
     ".editorconfig",
-    ".env",
     ".env.example",
     ".gitattributes",
     ".github/workflows/ci.yml",
@@ -139,16 +139,29 @@ def test_django_ships_only_the_chosen_api_layer_and_driver(
 
 
 def test_development_secret_is_random_and_never_recorded(generate: Generate) -> None:
-    first, second = generate(name="one"), generate(name="two")
+    first, second = (
+        generate(name="one", framework="django"),
+        generate(name="two", framework="django"),
+    )
     secret_lines = [
-        line for line in (first / ".env").read_text().splitlines() if line.startswith("SECRET_KEY=")
+        line
+        for line in (first / ".env").read_text().splitlines()
+        if line.startswith("DJANGO_SECRET_KEY=")
     ]
     assert len(secret_lines) == 1
     secret = secret_lines[0].split("=", 1)[1]
-    assert len(secret) >= 32
+    assert len(secret) >= 50
     assert secret not in (second / ".env").read_text(), "each project gets its own secret"
     assert secret not in (first / ".copier-answers.yml").read_text()
     assert ".env" in (first / ".gitignore").read_text().splitlines()
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+def test_a_stack_that_signs_nothing_asks_for_no_secret(generate: Generate, framework: str) -> None:
+    project = generate(framework=framework)
+    assert not (project / ".env").exists()
+    for name in (".env.example", "compose.yaml", "README.md", "Dockerfile"):
+        assert "SECRET_KEY" not in (project / name).read_text(), name
 
 
 @pytest.mark.parametrize("key", sorted(SAMPLES), ids=lambda key: "-".join(key))
@@ -311,6 +324,28 @@ def test_unknown_choice_is_refused(template_dir: Path, tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="rails"):
         run_copy(str(template_dir), tmp_path / "p", data=bad, defaults=True, unsafe=True)
     assert not (tmp_path / "p").exists()
+
+
+@pytest.mark.parametrize("framework", ["fastapi", "django", "flask"])
+def test_a_value_missing_from_a_stack_profile_fails_the_render(
+    tmp_path: Path, framework: str
+) -> None:
+    """Undefined names raise instead of rendering as "" (an empty key in .env, compose...)."""
+    (tmp_path / "template").mkdir()
+    template = copy_template(tmp_path / "template")
+    profile = template / "template" / "_stacks" / f"{framework}.jinja"
+    text = profile.read_text()
+    line = next(line for line in text.splitlines() if "set dev_database_url" in line)
+    profile.write_text(text.replace(line + "\n", ""))
+    with pytest.raises(UndefinedError, match="dev_database_url"):
+        run_copy(
+            str(template),
+            tmp_path / "p",
+            data={**IDENTITY, "framework": framework},
+            defaults=True,
+            unsafe=True,
+            quiet=True,
+        )
 
 
 @pytest.mark.parametrize(

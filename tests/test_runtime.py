@@ -1,15 +1,20 @@
 """Generate, install, lint, migrate, test, serve and probe whole projects (slow).
 
-Parametrised over every framework x database (x option) that exists; each one proves SPEC
-section 3 end to end against the machine's real PostgreSQL and MariaDB. Quick runs skip it
-with `-m "not runtime"`; `.ci/run` runs it all.
+Each row is one generated project, proven end to end against the machine's real PostgreSQL
+and MariaDB. The rows cover the answers pairwise rather than exhaustively: every framework
+variant meets every database (12 rows), and the Python version and the dependency
+resolution (the lock's newest versions, or every direct dependency at its floor with
+`--resolution lowest-direct`) are spread so that every pair of values of any two of the four
+dimensions appears in some row. Quick runs skip all of it with `-m "not runtime"`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import shutil
 import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -32,41 +37,72 @@ from harness import (
     serve,
     throwaway_database,
 )
+from resilience import (
+    PROXY_HEADERS,
+    check_docs_render_offline,
+    check_graceful_shutdown,
+    check_outage_under_readers,
+    run_schemathesis,
+)
 
 pytestmark = pytest.mark.runtime
 
-# (framework, database, extra answers)
-COMBINATIONS: list[tuple[str, str, dict[str, Any]]] = [
-    ("fastapi", "sqlite", {}),
-    ("fastapi", "postgresql", {}),
-    ("fastapi", "mysql", {}),
-    ("flask", "sqlite", {}),
-    ("flask", "postgresql", {}),
-    ("flask", "mysql", {}),
-    ("django", "sqlite", {"django_api": "ninja"}),
-    ("django", "postgresql", {"django_api": "ninja"}),
-    ("django", "mysql", {"django_api": "ninja"}),
-    ("django", "sqlite", {"django_api": "drf"}),
-    ("django", "postgresql", {"django_api": "drf"}),
-    ("django", "mysql", {"django_api": "drf"}),
+
+@dataclass(frozen=True)
+class Row:
+    framework: str
+    database: str
+    python: str
+    resolution: str  # "highest" (what the lock picks) or "lowest-direct" (every floor)
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return "-".join(
+            [
+                self.framework,
+                *map(str, self.extra.values()),
+                self.database,
+                self.python,
+                "lowest" if self.resolution == "lowest-direct" else "locked",
+            ]
+        )
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return {
+            "framework": self.framework,
+            "database": self.database,
+            "python_version": self.python,
+            **self.extra,
+        }
+
+
+LOWEST = "lowest-direct"
+NINJA, DRF = {"django_api": "ninja"}, {"django_api": "drf"}
+# Every (variant, database) pair; Python and resolution placed so that each pair of values
+# across variant, database, Python and resolution occurs at least once.
+ROWS: list[Row] = [
+    Row("fastapi", "sqlite", "3.12", LOWEST),
+    Row("fastapi", "postgresql", "3.13", "highest"),
+    Row("fastapi", "mysql", "3.13", LOWEST),
+    Row("django", "sqlite", "3.13", "highest", NINJA),
+    Row("django", "postgresql", "3.12", LOWEST, NINJA),
+    Row("django", "mysql", "3.12", "highest", NINJA),
+    Row("django", "sqlite", "3.13", LOWEST, DRF),
+    Row("django", "postgresql", "3.12", "highest", DRF),
+    Row("django", "mysql", "3.13", "highest", DRF),
+    Row("flask", "sqlite", "3.12", "highest"),
+    Row("flask", "postgresql", "3.13", LOWEST),
+    Row("flask", "mysql", "3.12", LOWEST),
 ]
 
-# Requests arrive through a TLS-terminating proxy in production.
-PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 
-
-def combination_id(combination: tuple[str, str, dict[str, Any]]) -> str:
-    framework, database, extra = combination
-    return "-".join([framework, database, *map(str, extra.values())])
-
-
-def generate_project(
-    template_dir: Path, destination: Path, framework: str, database: str, extra: dict[str, Any]
-) -> Path:
+def generate_project(template_dir: Path, destination: Path, row: Row) -> Path:
     run_copy(
         str(template_dir),
         destination,
-        data={**IDENTITY, "framework": framework, "database": database, **extra},
+        data={**IDENTITY, **row.answers},
         defaults=True,
         unsafe=True,
         quiet=True,
@@ -74,19 +110,21 @@ def generate_project(
     return destination
 
 
-Combination = tuple[str, str, dict[str, Any]]
-
-
-@pytest.fixture(params=COMBINATIONS, ids=combination_id)
-def combination(request: pytest.FixtureRequest) -> Combination:
-    value: Combination = request.param
+@pytest.fixture(params=ROWS, ids=lambda row: row.id)
+def row(request: pytest.FixtureRequest) -> Row:
+    value: Row = request.param
     return value
 
 
 @pytest.fixture
-def project(template_dir: Path, tmp_path: Path, combination: Combination) -> Path:
-    framework, database, extra = combination
-    return generate_project(template_dir, tmp_path / "project", framework, database, extra)
+def project(template_dir: Path, tmp_path: Path, row: Row) -> Path:
+    return generate_project(template_dir, tmp_path / "project", row)
+
+
+def row_environment(row: Row) -> dict[str, str]:
+    """The project's commands' environment; `uv sync` resolves at the floors on lowest rows."""
+    extra = {"UV_RESOLUTION": row.resolution} if row.resolution == LOWEST else {}
+    return project_environment(**extra)
 
 
 def tool(name: str) -> str:
@@ -95,16 +133,17 @@ def tool(name: str) -> str:
     return path
 
 
-def test_project_lifecycle(project: Path, tmp_path: Path, combination: Combination) -> None:
-    database = combination[1]
-    env = project_environment()
+def test_project_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
+    env = row_environment(row)
 
     run(["make", "install"], project, env)
     assert (project / "uv.lock").is_file()
+    check_python_version(project, env, row.python)
     run(["make", "lint"], project, env)
-    check_refuses_to_start_without_secret(project, env, f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    for name in required_production_variables(project):
+        check_refuses_to_start_without(project, env, f"sqlite:///{tmp_path / 'x.sqlite3'}", name)
 
-    if database == "sqlite":
+    if row.database == "sqlite":
         run(["make", "test"], project, env)
         database_url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
         walk_served_project(project, tmp_path, env, database_url, proxy=None)
@@ -112,7 +151,7 @@ def test_project_lifecycle(project: Path, tmp_path: Path, combination: Combinati
         check_unreachable_database(project, tmp_path, env, unreachable)
         return
 
-    with throwaway_database(database) as server_url:
+    with throwaway_database(row.database) as server_url:
         # The project's own tests make (and drop) their own database beside this one.
         tested = run(["make", "test"], project, {**env, "DATABASE_URL": server_url})
         # Tests that need the real server (Django's pool check) run here rather than skip.
@@ -128,6 +167,11 @@ def test_project_lifecycle(project: Path, tmp_path: Path, combination: Combinati
             proxy.stop()
 
 
+def check_python_version(project: Path, env: dict[str, str], version: str) -> None:
+    result = run(["uv", "run", "python", "-c", "import sys; print(sys.version)"], project, env)
+    assert result.stdout.startswith(version + "."), result.stdout
+
+
 def walk_served_project(
     project: Path,
     tmp_path: Path,
@@ -135,33 +179,51 @@ def walk_served_project(
     database_url: str,
     proxy: TcpProxy | None,
 ) -> None:
-    """Migrate, start `make serve` as production would, and walk the whole contract."""
+    """Migrate, start `make serve` as production would, and walk the whole contract.
+
+    On PostgreSQL, also the outage under concurrent readers, schemathesis over the OpenAPI
+    document and the docs page in a browser (one PostgreSQL row per framework variant).
+    """
     production = compose_app_environment(project, database_url)
     run(["make", "migrate"], project, {**env, **production})
     image_env = {**env, **production, **dockerfile_runtime_env(project)}
+    figures: dict[str, Any] = {}
     with serve(
         ["make", "serve"], project, {**image_env, "WEB_CONCURRENCY": "2"}, tmp_path / "serve.log"
     ) as server:
         with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
             check_contract(client)
-            if proxy is not None:
-                proxy.stop()  # the database goes away under the running app
-                check_not_ready(client)
-                proxy.start()  # and comes back: the app recovers without a restart
+        if proxy is not None:
+            outage = check_outage_under_readers(server.url, proxy)
+            figures["outage"] = outage.__dict__
+            with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
                 check_health(client)
+        if database_url.startswith("postgresql"):
+            fuzz = run_schemathesis(server.url, tmp_path)
+            figures["schemathesis_requests"] = fuzz.requests
+            figures["docs_operations"] = check_docs_render_offline(server.url, tmp_path)
         assert server.process.poll() is None, server.output()
     assert "Traceback" not in server.output(), server.output()
+    print(f"FIGURES {project.name} {json.dumps(figures)}")
 
 
-def check_refuses_to_start_without_secret(
-    project: Path, env: dict[str, str], database_url: str
+def required_production_variables(project: Path) -> list[str]:
+    """What compose insists on (`${NAME:?...}`), and DATABASE_URL, which production needs."""
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    environment = compose["services"]["app"]["environment"]
+    required = [
+        name for name, value in environment.items() if str(value).startswith("${" + name + ":?")
+    ]
+    return [*required, "DATABASE_URL"]
+
+
+def check_refuses_to_start_without(
+    project: Path, env: dict[str, str], database_url: str, name: str
 ) -> None:
-    """Production start-up with the secret missing stops, naming the variable."""
+    """Production start-up with a required variable missing stops, naming the variable."""
     production = compose_app_environment(project, database_url)
-    secret = next(name for name, value in production.items() if name.endswith("SECRET_KEY"))
-    del production[secret]
     image_env = {**env, **production, **dockerfile_runtime_env(project), "PORT": str(free_port())}
-    image_env.pop(secret, None)
+    image_env.pop(name, None)
     result = subprocess.run(
         ["make", "serve"],
         cwd=project,
@@ -172,7 +234,7 @@ def check_refuses_to_start_without_secret(
         check=False,
     )
     assert result.returncode != 0, result.stdout + result.stderr
-    assert secret in result.stdout + result.stderr
+    assert name in result.stdout + result.stderr
 
 
 def check_unreachable_database(
@@ -186,6 +248,9 @@ def check_unreachable_database(
         httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client,
     ):
         check_not_ready(client)
+        items = client.get("/api/items")
+        assert items.status_code == 503, items.text
+        assert items.headers.get("retry-after", "").isdigit(), items.headers
 
 
 def dockerfile_runtime_env(project: Path) -> dict[str, str]:
@@ -198,11 +263,10 @@ def dockerfile_runtime_env(project: Path) -> dict[str, str]:
     return {k: v for k, v in values.items() if k not in {"PATH", "HOST", "PORT"}}
 
 
-def test_docker_image_equivalent_runs(
-    project: Path, tmp_path: Path, combination: Combination
-) -> None:
-    """Replay the Dockerfile (install, build steps, runtime copy, ENV, CMD, HEALTHCHECK)."""
-    database = combination[1]
+def test_docker_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> None:
+    """Replay the Dockerfile (install, build steps, runtime copy, ENV, CMD, HEALTHCHECK), then
+    stop the CMD with SIGTERM, as `docker stop` does, while a request is in flight."""
+    database = row.database
     env = project_environment()
     run(["uv", "lock"], project, env)
     image = replay_dockerfile(project, tmp_path, env)
@@ -234,6 +298,8 @@ def test_docker_image_equivalent_runs(
             check=False,
         )
         assert healthcheck.returncode == 0, healthcheck.stderr
+        stopped_in = check_graceful_shutdown(server)
+        print(f"FIGURES {row.id} {json.dumps({'sigterm_exit_s': stopped_in})}")
 
 
 def production_migrate_command(project: Path) -> list[str]:

@@ -1,12 +1,16 @@
 #!/usr/bin/env python
-"""Django's command-line utility for administrative tasks."""
+"""Django's command-line utility for administrative tasks.
 
-import os
+Development settings unless ENVIRONMENT or DJANGO_SETTINGS_MODULE says otherwise.
+"""
+
 import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    from config.settings import select_settings
+
+    select_settings(default="development")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

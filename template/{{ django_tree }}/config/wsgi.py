@@ -1,12 +1,13 @@
 """The WSGI application granian serves (`python -m <package>`, see its __main__.py).
 
-DJANGO_SETTINGS_MODULE picks the settings; the Docker image sets config.settings.production.
+Production settings unless ENVIRONMENT or DJANGO_SETTINGS_MODULE says otherwise (see
+config/settings/__init__.py).
 """
-
-import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+from config.settings import select_settings
+
+select_settings(default="production")
 
 application = get_wsgi_application()

@@ -19,6 +19,14 @@ def create_item(client: Client, **body: object) -> dict[str, Any]:
     return item
 
 
+def send(
+    client: Client, method: str, path: str, body: bytes = b"", content_type: str | None = JSON
+) -> Any:
+    """A request with exactly this body and Content-Type (None: none at all)."""
+    # CONTENT_TYPE as well: the test client sets none for an empty body.
+    return client.generic(method, path, body, content_type or "", CONTENT_TYPE=content_type or "")
+
+
 def error_fields(response: Any) -> set[str]:
     """The fields a 422 response names: the last part of each error's `loc`."""
     assert response.status_code == 422, response.content

@@ -4,6 +4,7 @@ granian serves Django's WSGI application: WEB_CONCURRENCY processes, each runnin
 WEB_THREADS requests at once on a database pool of as many connections, listening on
 HOST:PORT. On the stackpick benchmark it served three times the requests of gunicorn's
 gthread workers on /health/live and about a fifth more on the database-backed list.
+Production settings unless ENVIRONMENT or DJANGO_SETTINGS_MODULE says otherwise.
 """
 
 import os
@@ -15,6 +16,19 @@ import django
 from django.core.exceptions import ImproperlyConfigured
 from granian import Granian
 from granian.constants import Interfaces
+
+from config.settings import select_settings
+
+# Seconds a stopping worker gets to finish the requests in flight before it is killed: on
+# SIGTERM granian stops accepting connections, lets those requests finish, then exits, well
+# within the 10 s Docker and Kubernetes wait before they kill the process.
+SHUTDOWN_TIMEOUT = 8
+
+# How much of an unread request body is read to keep the connection: a client that is
+# still sending when the answer goes out (a 413, a 404) must be read to the end, or closing
+# the connection under it resets it before it reads the answer. Beyond this, the connection
+# is closed instead (and the answer says so).
+DRAIN_LIMIT = 4 * 1024 * 1024
 
 
 def whole_number(environ: Mapping[str, str], name: str, default: int) -> int:
@@ -34,6 +48,7 @@ def server_options(environ: Mapping[str, str]) -> dict[str, Any]:
         "workers": whole_number(environ, "WEB_CONCURRENCY", 1),
         "blocking_threads": whole_number(environ, "WEB_THREADS", 4),
         "log_access": environ.get("ACCESS_LOG", "").lower() in {"1", "true", "yes"},
+        "workers_kill_timeout": SHUTDOWN_TIMEOUT,
     }
 
 
@@ -42,29 +57,48 @@ def drain_request_body(app: WSGIApplication) -> WSGIApplication:
 
     granian closes a keep-alive connection, without a `Connection: close`, when the request
     body was not read (a POST to an unknown path, a 405): the client's next request on that
-    connection then fails. Reading the rest (bounded by Content-Length) keeps it open.
+    connection then fails. Reading the rest keeps it open; a body longer than DRAIN_LIMIT
+    is not read to the end, and the answer says `Connection: close`.
     """
 
     def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        response = app(environ, start_response)
-        body = environ["wsgi.input"]
-        while body.read(65536):
-            pass
+        body = environ["wsgi.input"]  # the server's stream, whatever the app reads through
+        started: list[Any] = []
+
+        def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None, /) -> Any:
+            # The answer goes out once the body is read, so it can still say Connection: close.
+            started[:] = [status, headers, exc_info]
+            return lambda data: None  # Django writes nothing through it
+
+        response = app(environ, hold)
+        status, headers, exc_info = started
+        left = DRAIN_LIMIT
+        while left > 0 and (chunk := body.read(min(left, 65536))):
+            left -= len(chunk)
+        if left <= 0 and body.read(1):
+            headers = [*headers, ("Connection", "close")]
+        start_response(status, headers, exc_info)
         return response
 
     return application
 
 
 def serving_app() -> WSGIApplication:
-    """What each granian worker serves: Django's WSGI application, its request bodies drained."""
+    """What each granian worker serves: Django's WSGI application, request bodies handled.
+
+    granian hands a chunked body over without a Content-Length, which Django would read as
+    empty; read_chunked_bodies gives Django the body (up to MAX_BODY_SIZE).
+    """
     from config.wsgi import application  # here: importing it sets Django up
 
-    return drain_request_body(application)
+    from .middleware import read_chunked_bodies
+
+    return drain_request_body(read_chunked_bodies(application))
 
 
 def main() -> None:
     options = server_options(os.environ)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+    select_settings(default="production")
     # Load the settings once before any worker starts: production stops here, naming
     # every missing variable, instead of in each worker.
     django.setup()

@@ -8,10 +8,12 @@ first middleware answers /health/live and /health/ready itself; other requests p
 import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 from django.conf import settings
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+
+from .database import check_database
 
 logger = logging.getLogger(__name__)
 
@@ -22,12 +24,9 @@ _checker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="health-check")
 
 
 def ping_database() -> None:
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    finally:
-        # No request ends on this thread to release the connection (or return it to the pool).
-        connection.close()
+    # A connection of its own, not one from the pool: the probe reports whether the database
+    # accepts connections now, and never waits behind requests for a pooled one.
+    check_database()
 
 
 def live() -> JsonResponse:
@@ -48,6 +47,65 @@ def ready() -> JsonResponse:
 
 
 PROBES: dict[str, Callable[[], JsonResponse]] = {"/health/live": live, "/health/ready": ready}
+
+
+def _answer(description: str, properties: dict[str, Any]) -> dict[str, Any]:
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _database_check(state: str) -> dict[str, Any]:
+    database = {"type": "string", "enum": [state]}
+    return {
+        "type": "object",
+        "properties": {"database": database},
+        "required": ["database"],
+        "additionalProperties": False,
+    }
+
+
+# The probes' entries in the API's OpenAPI document (the API layer adds them): they are
+# answered here, ahead of the URL map, so the API framework cannot describe them itself.
+OPENAPI_PATHS: dict[str, Any] = {
+    "/health/live": {
+        "get": {
+            "operationId": "health_live",
+            "summary": "Liveness: the process is up (touches no dependency)",
+            "tags": ["health"],
+            "responses": {
+                "200": _answer("Alive", {"status": {"type": "string", "enum": ["ok"]}}),
+            },
+        }
+    },
+    "/health/ready": {
+        "get": {
+            "operationId": "health_ready",
+            "summary": "Readiness: the database answers within HEALTH_TIMEOUT",
+            "tags": ["health"],
+            "responses": {
+                "200": _answer(
+                    "Ready",
+                    {
+                        "status": {"type": "string", "enum": ["ok"]},
+                        "checks": _database_check("ok"),
+                    },
+                ),
+                "503": _answer(
+                    "The database is unreachable",
+                    {
+                        "status": {"type": "string", "enum": ["unavailable"]},
+                        "checks": _database_check("unreachable"),
+                    },
+                ),
+            },
+        }
+    },
+}
 
 
 class HealthCheckMiddleware:

@@ -12,7 +12,7 @@ from django.core.checks.security.base import (
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import database_settings, env
+from .base import STATIC_ROOT, database_settings, env
 
 # Checked together, so one failed start names every missing variable.
 missing = [
@@ -50,3 +50,7 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
+
+# Static files are collected into the image at build time. A server started from a checkout
+# without that step (`make serve`) serves them from the installed apps instead.
+WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "staticfiles.json").is_file()

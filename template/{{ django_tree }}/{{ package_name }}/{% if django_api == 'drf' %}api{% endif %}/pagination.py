@@ -1,6 +1,8 @@
+import re
 from typing import Any
 
 from rest_framework import pagination, serializers
+from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -8,11 +10,25 @@ from .errors import InvalidRequest
 
 # Offsets beyond a 64-bit integer are refused before they reach the database.
 MAX_OFFSET = 2**63 - 1
+DEFAULT_LIMIT, MAX_LIMIT = 20, 100
+
+
+class WholeNumberField(serializers.IntegerField):
+    """ASCII digits only: DRF's IntegerField also reads "5.0", " 5" and fullwidth digits."""
+
+    def get_value(self, dictionary: Any) -> Any:
+        # DRF reads an empty query value ("?offset=") as a missing one; it is not a number.
+        return dictionary.get(self.field_name, empty)
+
+    def to_internal_value(self, data: Any) -> int:
+        if isinstance(data, str) and not re.fullmatch(r"-?[0-9]+", data):
+            self.fail("invalid")
+        return super().to_internal_value(data)
 
 
 class PageParams(serializers.Serializer[dict[str, int]]):
-    limit = serializers.IntegerField(default=20, min_value=1, max_value=100)
-    offset = serializers.IntegerField(default=0, min_value=0, max_value=MAX_OFFSET)
+    limit = WholeNumberField(default=DEFAULT_LIMIT, min_value=1, max_value=MAX_LIMIT)
+    offset = WholeNumberField(default=0, min_value=0, max_value=MAX_OFFSET)
 
 
 class LimitOffsetPagination(pagination.LimitOffsetPagination):
@@ -43,3 +59,18 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
             "required": ["items", "total"],
             "properties": {"items": schema, "total": {"type": "integer"}},
         }
+
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        def parameter(name: str, description: str, **schema: int) -> dict[str, Any]:
+            return {
+                "name": name,
+                "in": "query",
+                "required": False,
+                "description": description,
+                "schema": {"type": "integer", **schema},
+            }
+
+        return [
+            parameter("limit", "Items per page", minimum=1, maximum=MAX_LIMIT, default=20),
+            parameter("offset", "Items to skip", minimum=0, maximum=MAX_OFFSET, default=0),
+        ]

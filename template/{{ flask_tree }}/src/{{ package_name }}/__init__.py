@@ -9,7 +9,12 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from . import health, items
 from .config import Config, config_from_environment
-from .extensions import api, db, migrate
+from .database import replace_connections_the_server_closed
+from .docs import swagger_ui_assets
+from .errors import DATABASE_UNAVAILABLE_ERRORS, database_unavailable
+from .extensions import api, db, end_session, migrate
+from .routing import IdConverter
+from .strict_json import OrjsonProvider
 
 
 class NoCookieSessions(SecureCookieSessionInterface):
@@ -32,11 +37,22 @@ def create_app(config: Config | None = None) -> Flask:
     app.config.from_object(config)
     app.logger.setLevel(app.config["LOG_LEVEL"])
     app.session_interface = NoCookieSessions()
+    app.json = OrjsonProvider(app)
+    # Before any route uses it: `<id:item_id>` accepts ASCII digits only.
+    app.url_map.converters["id"] = IdConverter
+    for error in DATABASE_UNAVAILABLE_ERRORS:
+        app.register_error_handler(error, database_unavailable)
 
     db.init_app(app)
+    app.teardown_appcontext(end_session)
+    if not app.config["DB_POOL_PRE_PING"]:
+        with app.app_context():
+            for engine in db.engines.values():
+                replace_connections_the_server_closed(engine)
     migrate.init_app(app, db)
     api.init_app(app)
 
+    app.register_blueprint(swagger_ui_assets)
     api.register_blueprint(health.blp)
     api.register_blueprint(items.blp)
     return app

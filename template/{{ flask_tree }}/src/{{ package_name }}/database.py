@@ -1,14 +1,16 @@
 """Database plumbing: the declarative base, UTC timestamps, URLs and engine options."""
 
+import select
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Engine, MetaData, event
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, InvalidatePoolError
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 from sqlalchemy.types import TypeDecorator, TypeEngine
 
 NAMING_CONVENTION = {
@@ -28,8 +30,8 @@ DRIVERS = {
     "sqlite": "sqlite",
 }
 
-# A database that does not answer fails a request in seconds instead of holding a worker thread.
-CONNECT_TIMEOUT = 5
+# Ids are 32-bit integers in every database; larger values can only be "not found".
+MAX_ID = 2**31 - 1
 
 
 class Base(DeclarativeBase):
@@ -89,9 +91,18 @@ def sqlalchemy_url(url: str) -> str:
 
 
 def engine_options(
-    url: str, *, pool_size: int, pool_timeout: float, pre_ping: bool = False
+    url: str,
+    *,
+    pool_size: int,
+    pool_timeout: float,
+    connect_timeout: int,
+    pre_ping: bool = False,
 ) -> dict[str, Any]:
-    """Engine settings for `url`: a pool as large as a worker's thread count on servers."""
+    """Engine settings for `url`: a pool as large as a worker's thread count on servers.
+
+    A database that does not answer fails a request within `connect_timeout` seconds (psycopg
+    and PyMySQL both take `connect_timeout`) instead of holding a request thread.
+    """
     backend = make_url(url).get_backend_name()
     if backend == "sqlite":
         # A file, not a server: no pool to size, and a busy timeout instead of "locked" errors.
@@ -103,5 +114,48 @@ def engine_options(
         "pool_timeout": pool_timeout,
         "pool_pre_ping": pre_ping,
         "pool_recycle": 1800,
-        "connect_args": {"connect_timeout": CONNECT_TIMEOUT},
+        "connect_args": {"connect_timeout": connect_timeout},
     }
+
+
+def replace_connections_the_server_closed(engine: Engine) -> None:
+    """Check each pooled connection's socket as it leaves the pool; replace it if closed.
+
+    After a database restart (or an idle timeout) the pool still holds the connections the
+    server closed, and without this the first request to use each one failed with a 503. A
+    closed socket reads as ready (end of file, or the server's farewell message) while a live,
+    idle one has nothing to say, so one non-blocking poll tells them apart, with no round trip
+    (DB_POOL_PRE_PING=true adds one, for networks that drop connections without closing them).
+    """
+    if engine.dialect.name != "sqlite":
+        event.listen(engine, "checkout", _replace_if_closed)
+
+
+def _replace_if_closed(
+    dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection
+) -> None:
+    if _closed_by_server(dbapi_connection):
+        # As a failed pre-ping does: the other pooled connections are from before the restart.
+        raise InvalidatePoolError("the database closed this connection")
+
+
+def _closed_by_server(dbapi_connection: Any) -> bool:
+    try:
+        if hasattr(dbapi_connection, "fileno"):  # psycopg
+            fd = dbapi_connection.fileno()
+        else:  # PyMySQL keeps its socket, or None once it knows the connection is gone
+            sock = dbapi_connection._sock
+            if sock is None:
+                return True
+            fd = sock.fileno()
+        return _readable(fd)
+    except Exception:  # no socket to look at (psycopg raises its own errors): not usable
+        return True
+
+
+def _readable(fd: int) -> bool:
+    if hasattr(select, "poll"):  # any descriptor number, where select() stops at 1023
+        poller = select.poll()
+        poller.register(fd, select.POLLIN | select.POLLPRI)
+        return bool(poller.poll(0))
+    return bool(select.select([fd], [], [], 0)[0])  # Windows

@@ -7,10 +7,13 @@ as FastAPI does, so one client handles every variant:
 
 import json
 from collections.abc import Iterator, Mapping
+from http import HTTPStatus
 from typing import Any
 
 import marshmallow as ma
+from flask import current_app
 from flask.typing import ResponseReturnValue
+from sqlalchemy import exc
 from werkzeug.exceptions import HTTPException
 
 # webargs' request locations, named as FastAPI names them at the start of `loc`.
@@ -26,7 +29,14 @@ ERROR_TYPES = {
     ma.fields.Integer.default_error_messages["invalid"]: "int_parsing",
 }
 
-INVALID_JSON = {"loc": ["body"], "msg": "Invalid JSON body.", "type": "json_invalid"}
+# The database did not answer: the driver could not connect or lost the connection
+# (OperationalError, InterfaceError; MySQL also reports lock timeouts and deadlocks this way,
+# which a retry solves too), or no pooled connection came free within DB_POOL_TIMEOUT.
+# Not IntegrityError or DataError: those are the request's or the code's fault, not an outage.
+DATABASE_UNAVAILABLE_ERRORS = (exc.OperationalError, exc.InterfaceError, exc.TimeoutError)
+RETRY_AFTER_SECONDS = 5
+# The OpenAPI response for that 503 (with its Retry-After header), registered in extensions.py.
+DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE"
 
 
 class ErrorSchema(ma.Schema):
@@ -43,15 +53,31 @@ class ErrorSchema(ma.Schema):
                     "items": {
                         "type": "object",
                         "properties": {
-                            "loc": {"type": "array", "items": {}},
+                            "loc": {
+                                "type": "array",
+                                "items": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                            },
                             "msg": {"type": "string"},
                             "type": {"type": "string"},
                         },
+                        "required": ["loc", "msg", "type"],
+                        "additionalProperties": False,
                     },
                 },
             ],
         },
     )
+
+
+def documented_errors(*statuses: HTTPStatus) -> dict[HTTPStatus, str]:
+    """`responses` for `blp.doc`: the errors an operation can answer, each with the error body.
+
+    flask-smorest registers a response per status, named as `http.HTTPStatus` names it.
+    """
+    return {
+        status: DATABASE_UNAVAILABLE if status == HTTPStatus.SERVICE_UNAVAILABLE else status.name
+        for status in statuses
+    }
 
 
 def _problems(messages: object, loc: tuple[str | int, ...]) -> Iterator[dict[str, Any]]:
@@ -77,14 +103,30 @@ def validation_problems(messages: Mapping[str, object]) -> list[dict[str, Any]]:
     ]
 
 
+def invalid_json(reason: str) -> dict[str, Any]:
+    """The 422 entry for a body that is not strict JSON; the reason never quotes the input."""
+    return {"loc": ["body"], "msg": f"Invalid JSON: {reason}", "type": "json_invalid"}
+
+
 def error_response(error: HTTPException) -> ResponseReturnValue:
     """The JSON body for any HTTP error, including unhandled exceptions (500, no internals)."""
     # webargs' and flask-smorest's `abort` attach what they know as `data`.
     data: dict[str, Any] = getattr(error, "data", None) or {}
     if "messages" in data:  # the request's arguments did not validate
-        if isinstance(getattr(error, "exc", None), json.JSONDecodeError | UnicodeDecodeError):
-            return {"detail": [INVALID_JSON]}, 422
+        cause = getattr(error, "exc", None)
+        if isinstance(cause, json.JSONDecodeError):  # orjson's errors are JSONDecodeErrors too
+            return {"detail": [invalid_json(cause.msg)]}, 422
         return {"detail": validation_problems(data["messages"])}, 422, data.get("headers") or {}
+    if error.code == HTTPStatus.INTERNAL_SERVER_ERROR:
+        return {"detail": "Internal server error"}, 500
     # Keep headers such as 405's Allow; the body is JSON, not the HTML werkzeug would send.
     headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
     return {"detail": data.get("message", error.name)}, error.code or 500, headers
+
+
+def database_unavailable(error: Exception) -> ResponseReturnValue:
+    """503 for a database that does not answer: the client may retry, the request was fine."""
+    # The driver's own message: SQLAlchemy's adds the statement and its parameters.
+    current_app.logger.warning("database unavailable: %s", getattr(error, "orig", None) or error)
+    body = {"detail": "Database unavailable"}
+    return body, HTTPStatus.SERVICE_UNAVAILABLE, {"Retry-After": str(RETRY_AFTER_SECONDS)}

@@ -6,10 +6,9 @@ from http import HTTPStatus
 
 import marshmallow as ma
 from flask import current_app
-from flask_smorest import Blueprint
 from sqlalchemy import Engine, text
 
-from .extensions import db
+from .extensions import Blueprint, db
 
 blp = Blueprint("health", __name__, url_prefix="/health", description="Health probes")
 

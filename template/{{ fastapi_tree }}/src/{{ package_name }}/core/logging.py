@@ -26,23 +26,25 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def configure_logging(level: str, *, json_logs: bool) -> None:
+def logging_config(level: str, *, json_logs: bool) -> dict[str, Any]:
+    """The `logging.config.dictConfig` for the app, and for granian's workers (see __main__)."""
     formatter: dict[str, Any] = (
         {"()": JsonFormatter}
         if json_logs
         else {"format": "%(asctime)s %(levelname)-8s %(name)s: %(message)s"}
     )
-    logging.config.dictConfig(
-        {
-            "version": 1,
-            "disable_existing_loggers": False,
-            "formatters": {"default": formatter},
-            "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "default"}},
-            "root": {"handlers": ["stderr"], "level": level},
-            # Uvicorn's own handlers would print every line twice; let them propagate instead.
-            "loggers": {
-                name: {"handlers": [], "propagate": True}
-                for name in ("uvicorn", "uvicorn.error", "uvicorn.access")
-            },
-        }
-    )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"default": formatter},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "default"}},
+        "root": {"handlers": ["stderr"], "level": level},
+        # granian's own handlers would print its lines in another format; let them propagate.
+        "loggers": {
+            name: {"handlers": [], "propagate": True} for name in ("_granian", "granian.access")
+        },
+    }
+
+
+def configure_logging(level: str, *, json_logs: bool) -> None:
+    logging.config.dictConfig(logging_config(level, json_logs=json_logs))

@@ -1,5 +1,10 @@
 """The async engine and session factory, created by the app's lifespan."""
 
+import traceback
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -9,6 +14,32 @@ from sqlalchemy.ext.asyncio import (
 
 from ..core.config import Settings
 
+# How each network driver is told to give up on a server that does not answer. asyncpg's
+# covers the whole handshake; aiomysql's only opening the socket, so a MySQL server that
+# accepts connections and then never answers still holds requests (/health/ready, bounded by
+# HEALTH_TIMEOUT, reports it, so a load balancer stops sending traffic).
+CONNECT_TIMEOUT_ARGUMENT = {"asyncpg": "timeout", "aiomysql": "connect_timeout"}
+
+
+def is_database_outage(error: BaseException) -> bool:
+    """No working connection could be had, as opposed to a query that failed.
+
+    The pool could not open a connection, none came free within DB_POOL_TIMEOUT, or one
+    broke in use (SQLAlchemy then marks it invalidated and replaces the pool's connections).
+    """
+    if isinstance(error, PoolTimeoutError):
+        return True
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    # While the pool opens a connection, drivers fail in their own ways, and SQLAlchemy lets
+    # most of them out unchanged: asyncpg raises the socket's OSError or TimeoutError, or
+    # its InterfaceError when the server hangs up during set-up; aiomysql an
+    # OperationalError; a server refusing logins a DBAPI error. Where it was raised tells.
+    return any(
+        frame.f_globals.get("__name__", "").startswith("sqlalchemy.pool")
+        for frame, _ in traceback.walk_tb(error.__traceback__)
+    )
+
 
 def create_engine(settings: Settings) -> AsyncEngine:
     url = settings.async_database_url
@@ -17,9 +48,12 @@ def create_engine(settings: Settings) -> AsyncEngine:
         return create_async_engine(
             url, echo=settings.db_echo, connect_args={"timeout": settings.db_pool_timeout}
         )
+    timeout_argument = CONNECT_TIMEOUT_ARGUMENT.get(make_url(url).get_driver_name())
+    connect_args = {timeout_argument: settings.db_connect_timeout} if timeout_argument else {}
     return create_async_engine(
         url,
         echo=settings.db_echo,
+        connect_args=connect_args,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,

@@ -3,26 +3,45 @@
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, StringConstraints, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    TypeAdapter,
+    field_validator,
+)
+from pydantic.config import JsonDict
+from pydantic.json_schema import WithJsonSchema
 
 from ..models.item import NAME_MAX_LENGTH
 
 DESCRIPTION_MAX_LENGTH = 2000
 
+# The OpenAPI document states these rules as they are checked, so that what it says is valid
+# is exactly what the API accepts. Python's regular expressions check them (REQUEST_RULES),
+# as they do in the tools that read the document, so `\s` means the same whitespace on both.
+# A name has something besides whitespace, which is trimmed after the checks.
 # NUL is refused: PostgreSQL cannot store it in text, and no client means to send it.
 ItemName = Annotated[
     str,
-    StringConstraints(
-        strip_whitespace=True, min_length=1, max_length=NAME_MAX_LENGTH, pattern=r"^[^\x00]*$"
-    ),
+    StringConstraints(min_length=1, max_length=NAME_MAX_LENGTH, pattern=r"^\s*[^\s\x00][^\x00]*$"),
+    AfterValidator(str.strip),
 ]
 ItemDescription = Annotated[
     str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH, pattern=r"^[^\x00]*$")
 ]
+REQUEST_RULES = ConfigDict(extra="forbid", regex_engine="python-re")
+NAME_SCHEMA = TypeAdapter(ItemName).json_schema()
+
+
+def _no_default(schema: JsonDict) -> None:
+    schema.pop("default", None)
 
 
 class ItemCreate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST_RULES
 
     name: ItemName
     description: ItemDescription | None = None
@@ -31,15 +50,18 @@ class ItemCreate(BaseModel):
 class ItemUpdate(BaseModel):
     """A partial update: only the fields sent are changed."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = REQUEST_RULES
 
-    name: ItemName | None = None
+    # Optional but not nullable: leaving `name` out keeps it, sending null is refused (below).
+    # None only marks "not sent", so the document shows a name's own schema: no null, no default.
+    name: Annotated[ItemName | None, WithJsonSchema(NAME_SCHEMA)] = Field(
+        default=None, json_schema_extra=_no_default
+    )
     description: ItemDescription | None = None
 
     @field_validator("name")
     @classmethod
     def _name_is_not_null(cls, name: str | None) -> str:
-        # Leaving `name` out keeps it; sending null would erase a required field.
         if name is None:
             raise ValueError("name cannot be null")
         return name

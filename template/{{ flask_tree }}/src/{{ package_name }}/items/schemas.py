@@ -1,16 +1,22 @@
 """The items API's request and response bodies (marshmallow), and what loading them gives."""
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any, NotRequired, TypedDict
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from ..database import MAX_ID
 from .models import NAME_MAX_LENGTH, Item
 
 DESCRIPTION_MAX_LENGTH = 2000
-# Ids are 32-bit integers in every database; larger values can only be "not found".
-MAX_ID = 2**31 - 1
+
+# What the validators below refuse beyond lengths, said in the OpenAPI document's terms so
+# clients (and generated tests) see the same rules: no NUL anywhere; a name also needs one
+# character that is not whitespace (it is trimmed, then must not be empty).
+NO_NUL = r"^[^\u0000]*$"
+NAME_PATTERN = r"^[^\u0000]*[^\s\u0000][^\u0000]*$"
 
 
 def no_nul(value: str) -> None:
@@ -28,13 +34,33 @@ class TrimmedString(fields.String):
         return super()._deserialize(value, attr, data, **kwargs).strip()
 
 
+class StrictInteger(fields.Integer):
+    """An integer written in ASCII digits: Python's int() also reads "1_000", and digits of
+    other scripts (fullwidth, Arabic-Indic...)."""
+
+    def _deserialize(
+        self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any
+    ) -> int:
+        if isinstance(value, str) and not re.fullmatch(r"-?[0-9]+", value):
+            raise self.make_error("invalid")
+        result: int = super()._deserialize(value, attr, data, **kwargs)
+        return result
+
+
 def name_field(**kwargs: Any) -> TrimmedString:
-    return TrimmedString(validate=[validate.Length(1, NAME_MAX_LENGTH), no_nul], **kwargs)
+    return TrimmedString(
+        validate=[validate.Length(1, NAME_MAX_LENGTH), no_nul],
+        metadata={"pattern": NAME_PATTERN},
+        **kwargs,
+    )
 
 
 def description_field(**kwargs: Any) -> fields.String:
     return fields.String(
-        allow_none=True, validate=[validate.Length(max=DESCRIPTION_MAX_LENGTH), no_nul], **kwargs
+        allow_none=True,
+        validate=[validate.Length(max=DESCRIPTION_MAX_LENGTH), no_nul],
+        metadata={"pattern": NO_NUL},
+        **kwargs,
     )
 
 
@@ -60,8 +86,8 @@ class ItemUpdateSchema(ma.Schema):
 
 
 class PageQuerySchema(ma.Schema):
-    limit = fields.Integer(load_default=20, validate=validate.Range(1, 100))
-    offset = fields.Integer(load_default=0, validate=validate.Range(0, MAX_ID))
+    limit = StrictInteger(load_default=20, validate=validate.Range(1, 100))
+    offset = StrictInteger(load_default=0, validate=validate.Range(0, MAX_ID))
 
 
 class ItemPageSchema(ma.Schema):

@@ -4,13 +4,12 @@ from http import HTTPStatus
 
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from ..errors import ErrorSchema
+from ..errors import documented_errors
+from ..extensions import Blueprint
 from . import services
 from .models import Item
 from .schemas import (
-    MAX_ID,
     ItemCreate,
     ItemCreateSchema,
     ItemPage,
@@ -24,10 +23,17 @@ from .schemas import (
 
 blp = Blueprint("items", __name__, url_prefix="/api/items", description="The example resource")
 
-# Ids outside 1..MAX_ID (and non-numbers) match no route: 404, never a database error.
-ITEM_URL = f"/<int(min=1, max={MAX_ID}):item_id>"
-not_found = blp.alt_response(
-    HTTPStatus.NOT_FOUND, schema=ErrorSchema, description="No item has this id"
+# Anything but an id (ASCII digits, 1..2**31-1) matches no route: 404, never a database error.
+ITEM_URL = "/<id:item_id>"
+
+# The errors each operation can answer besides 422 (documented with its arguments): the
+# database may be unreachable (503), an id may match no item (404), and a JSON body may be too
+# large (413) or not JSON at all (415).
+NOT_FOUND, TOO_LARGE, UNSUPPORTED, UNAVAILABLE = (
+    HTTPStatus.NOT_FOUND,
+    HTTPStatus.REQUEST_ENTITY_TOO_LARGE,
+    HTTPStatus.UNSUPPORTED_MEDIA_TYPE,
+    HTTPStatus.SERVICE_UNAVAILABLE,
 )
 
 
@@ -40,6 +46,7 @@ def item_not_found(error: services.ItemNotFoundError) -> ResponseReturnValue:
 class Items(MethodView):
     @blp.arguments(PageQuerySchema, location="query")
     @blp.response(HTTPStatus.OK, ItemPageSchema)
+    @blp.doc(responses=documented_errors(UNAVAILABLE))
     def get(self, page: PageQuery) -> ItemPage:
         """List items by id, a page at a time."""
         items, total = services.list_items(limit=page["limit"], offset=page["offset"])
@@ -47,6 +54,7 @@ class Items(MethodView):
 
     @blp.arguments(ItemCreateSchema)
     @blp.response(HTTPStatus.CREATED, ItemSchema)
+    @blp.doc(responses=documented_errors(TOO_LARGE, UNSUPPORTED, UNAVAILABLE))
     def post(self, data: ItemCreate) -> Item:
         """Create an item."""
         return services.create_item(data)
@@ -55,20 +63,20 @@ class Items(MethodView):
 @blp.route(ITEM_URL)
 class ItemById(MethodView):
     @blp.response(HTTPStatus.OK, ItemSchema)
-    @not_found
+    @blp.doc(responses=documented_errors(NOT_FOUND, UNAVAILABLE))
     def get(self, item_id: int) -> Item:
         """Read an item."""
         return services.get_item(item_id)
 
     @blp.arguments(ItemUpdateSchema)
     @blp.response(HTTPStatus.OK, ItemSchema)
-    @not_found
+    @blp.doc(responses=documented_errors(NOT_FOUND, TOO_LARGE, UNSUPPORTED, UNAVAILABLE))
     def patch(self, changes: ItemUpdate, item_id: int) -> Item:
         """Change the fields sent; leave the others as they are."""
         return services.update_item(item_id, changes)
 
     @blp.response(HTTPStatus.NO_CONTENT)
-    @not_found
+    @blp.doc(responses=documented_errors(NOT_FOUND, UNAVAILABLE))
     def delete(self, item_id: int) -> None:
         """Delete an item."""
         services.delete_item(item_id)

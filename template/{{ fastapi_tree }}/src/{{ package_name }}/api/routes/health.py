@@ -49,4 +49,9 @@ def add_probes(app: FastAPI) -> None:
     that was a fifth of its cost (measured with the stackpick benchmark).
     """
     app.get("/health/live", tags=["health"])(live)
-    app.get("/health/ready", tags=["health"], responses={503: {"model": Readiness}})(ready)
+    app.get(
+        "/health/ready",
+        tags=["health"],
+        response_model=Readiness,
+        responses={503: {"model": Readiness, "description": "The database did not answer in time"}},
+    )(ready)

@@ -1,50 +1,71 @@
 """The example resource: CRUD over items."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
+from pydantic import BeforeValidator
 
 from ...schemas.item import ItemCreate, ItemPage, ItemRead, ItemUpdate
 from ...services import items as service
 from ..deps import SessionDep
+from ..errors import error_responses
+from ..routing import JSONBodyRoute
 
-router = APIRouter(prefix="/items", tags=["items"])
+router = APIRouter(prefix="/items", tags=["items"], route_class=JSONBodyRoute)
 
 # Ids are 32-bit integers in every database; larger values can only be "not found".
 MAX_ID = 2**31 - 1
-ItemId = Annotated[int, Path(ge=1, le=MAX_ID)]
-
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    status.HTTP_404_NOT_FOUND: {"description": "No item has this id"}
-}
 
 
-@router.get("")
+def ascii_digits(value: object) -> object:
+    # pydantic reads "+5", " 5", "5.0" and "5_000" as the number 5: in a URL they would all
+    # reach item 5. Only plain ASCII digits are numbers here.
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("must be written with the digits 0-9 only")
+    return value
+
+
+# Placed after Path() and Query(): before them, their limits drop out of the OpenAPI document.
+ASCII_DIGITS = BeforeValidator(ascii_digits)
+ItemId = Annotated[int, Path(ge=1, le=MAX_ID), ASCII_DIGITS]
+
+# The statuses each kind of operation can answer besides its success and 422.
+READ = error_responses(status.HTTP_503_SERVICE_UNAVAILABLE)
+ONE_ITEM = error_responses(status.HTTP_404_NOT_FOUND, status.HTTP_503_SERVICE_UNAVAILABLE)
+WITH_BODY = error_responses(
+    status.HTTP_413_CONTENT_TOO_LARGE,
+    status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+    status.HTTP_503_SERVICE_UNAVAILABLE,
+)
+ONE_ITEM_WITH_BODY = {**ONE_ITEM, **WITH_BODY}
+
+
+@router.get("", responses=READ)
 async def list_items(
     session: SessionDep,
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
-    offset: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100), ASCII_DIGITS] = 20,
+    offset: Annotated[int, Query(ge=0, le=MAX_ID), ASCII_DIGITS] = 0,
 ) -> ItemPage:
     items, total = await service.list_items(session, limit=limit, offset=offset)
     return ItemPage(items=[ItemRead.model_validate(item) for item in items], total=total)
 
 
-@router.post("", status_code=status.HTTP_201_CREATED)
+@router.post("", status_code=status.HTTP_201_CREATED, responses=WITH_BODY)
 async def create_item(session: SessionDep, data: ItemCreate) -> ItemRead:
     return ItemRead.model_validate(await service.create_item(session, data))
 
 
-@router.get("/{item_id}", responses=NOT_FOUND)
+@router.get("/{item_id}", responses=ONE_ITEM)
 async def get_item(session: SessionDep, item_id: ItemId) -> ItemRead:
     return ItemRead.model_validate(await service.get_item(session, item_id))
 
 
-@router.patch("/{item_id}", responses=NOT_FOUND)
+@router.patch("/{item_id}", responses=ONE_ITEM_WITH_BODY)
 async def update_item(session: SessionDep, item_id: ItemId, data: ItemUpdate) -> ItemRead:
     return ItemRead.model_validate(await service.update_item(session, item_id, data))
 
 
-@router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
+@router.delete("/{item_id}", status_code=status.HTTP_204_NO_CONTENT, responses=ONE_ITEM)
 async def delete_item(session: SessionDep, item_id: ItemId) -> Response:
     await service.delete_item(session, item_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
