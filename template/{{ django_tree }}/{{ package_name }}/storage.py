@@ -3,7 +3,8 @@
 from whitenoise.storage import CompressedManifestStaticFilesStorage
 
 
-class StaticFilesStorage(CompressedManifestStaticFilesStorage):
+# whitenoise ships no type information: its class is Any to mypy.
+class StaticFilesStorage(CompressedManifestStaticFilesStorage):  # type: ignore[misc]
     """WhiteNoise's storage, naming files as they are until collectstatic has run.
 
     The image collects the files at build time: hashed names, compressed, cached for a year.
@@ -15,4 +16,4 @@ class StaticFilesStorage(CompressedManifestStaticFilesStorage):
     def stored_name(self, name: str) -> str:
         if not self.hashed_files:  # no manifest: nothing was collected
             return name
-        return super().stored_name(name)
+        return str(super().stored_name(name))

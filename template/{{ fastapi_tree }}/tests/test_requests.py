@@ -141,6 +141,17 @@ async def test_an_unread_body_is_read_before_the_answer(app: FastAPI) -> None:
         assert (unread > 0) is closes, (size, unread)
 
 
+async def test_an_http2_body_without_a_length_is_counted_too(app: FastAPI) -> None:
+    limit = app.state.settings.max_body_size
+    parts = [b"x" * 65536] * (limit // 65536 + 2)
+    messages: list[Message] = [
+        {"type": "http.request", "body": part, "more_body": n < len(parts) - 1}
+        for n, part in enumerate(parts)
+    ]
+    sent, _ = await run_asgi(app, "POST", "/api/items", messages, http_version="2")
+    assert sent[0]["status"] == 413
+
+
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
     [

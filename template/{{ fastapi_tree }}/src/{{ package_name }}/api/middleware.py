@@ -87,8 +87,8 @@ class RequestBodyGuard:
                 length = value
             elif name == b"transfer-encoding":
                 chunked = b"chunked" in value.lower()
-        if length is None and not chunked:
-            await self.app(scope, receive, send)  # no body: nothing to count
+        if length is None and not chunked and scope.get("http_version") != "2":
+            await self.app(scope, receive, send)  # HTTP/1 without a body: nothing to count
             return
         declared = int(length) if length and length.isdigit() else None
         body = _Body(receive, self.max_body_size, declared)
