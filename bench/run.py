@@ -80,12 +80,8 @@ class Framework:
     name: str
     items_table: str
     minimal_app: str  # module:attribute in bench/minimal
-    server: str  # the starter's server: "uvicorn" (ASGI) or "granian" (WSGI)
+    interface: str  # how the starter's server (granian) talks to the app: "asgi" or "wsgi"
     starter_factory: str  # module:attribute that makes the starter's app, as its server does
-
-    @property
-    def interface(self) -> str:
-        return "asgi" if self.server == "uvicorn" else "wsgi"
 
 
 PROJECT_NAME = "Bench Service"
@@ -93,17 +89,17 @@ PACKAGE = "bench_service"  # what the template derives from PROJECT_NAME
 
 FRAMEWORKS = {
     "fastapi": Framework(
-        "fastapi", "items", "minimal_fastapi:app", "uvicorn", f"{PACKAGE}.main:create_app"
+        "fastapi", "items", "minimal_fastapi:app", "asgi", f"{PACKAGE}.__main__:serving_app"
     ),
     "django": Framework(
         "django",
         "items_item",
         "minimal_django:application",
-        "granian",
+        "wsgi",
         f"{PACKAGE}.__main__:serving_app",
     ),
     "flask": Framework(
-        "flask", "items", "minimal_flask:app", "granian", f"{PACKAGE}.__main__:serving_app"
+        "flask", "items", "minimal_flask:app", "wsgi", f"{PACKAGE}.__main__:serving_app"
     ),
 }
 
@@ -131,20 +127,15 @@ def server_command(framework: Framework, contender: str, project: Path) -> list[
     if contender == "minimal":
         app = framework.minimal_app
     else:
-        app = "asgi_app:app" if framework.server == "uvicorn" else "wsgi_app:application"
-    # The starter's own server settings; the shell fills in the port the harness picked.
-    if framework.server == "uvicorn":
-        return [
-            "bash",
-            "-c",
-            f"exec uv run --no-sync uvicorn {app} --workers 1 --loop uvloop --http httptools "
-            '--no-access-log --no-server-header --host "$HOST" --port "$PORT"',
-        ]
+        app = "asgi_app:app" if framework.interface == "asgi" else "wsgi_app:application"
+    # The starter's own server (granian) and settings; the shell fills in the port the harness
+    # picked. WSGI apps run on a pool of blocking threads, ASGI apps on the event loop.
+    threads = '--blocking-threads "${WEB_THREADS:-4}" ' if framework.interface == "wsgi" else ""
     return [
         "bash",
         "-c",
-        f"exec uv run --no-sync granian {app} --interface wsgi --workers 1 "
-        '--blocking-threads "${WEB_THREADS:-4}" --no-access-log --host "$HOST" --port "$PORT"',
+        f"exec uv run --no-sync granian {app} --interface {framework.interface} --workers 1 "
+        f'{threads}--no-access-log --host "$HOST" --port "$PORT"',
     ]
 
 

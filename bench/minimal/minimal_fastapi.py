@@ -1,7 +1,7 @@
 """The FastAPI reference point: the starter's stack in one file, nothing else.
 
 FastAPI with Pydantic bodies, SQLAlchemy 2 ORM on asyncpg with the same pool size, served by
-the same uvicorn configuration; no settings object, no dependency injection, no service
+the same server configuration; no settings object, no dependency injection, no service
 layer, no exception handlers.
 """
 
