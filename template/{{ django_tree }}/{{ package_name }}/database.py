@@ -20,6 +20,8 @@ logger = logging.getLogger(__name__)
 
 # Seconds a client should wait before trying again, sent as Retry-After.
 RETRY_AFTER = 5
+# Seconds a request waits for another thread's attempt to reach the database.
+WAIT_FOR_ATTEMPT = 0.25
 
 
 def unavailable() -> JsonResponse:
@@ -75,11 +77,13 @@ class Outage:
         self._known = False
 
     def database_is_back(self) -> bool:
-        """Try a connection, if no other thread is trying one; end the outage if it works.
+        """Try a connection, one thread at a time; end the outage if it works.
 
-        Threads that find an attempt under way answer at once instead of waiting for it.
+        A thread that finds an attempt under way waits for it only briefly: against a database
+        that refuses connections an attempt takes milliseconds, so the first requests after it
+        returns are served; against one that hangs, the others answer 503 instead of queueing.
         """
-        if not self._trying.acquire(blocking=False):
+        if not self._trying.acquire(timeout=WAIT_FOR_ATTEMPT):
             return False
         try:
             if not self._known:
