@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import shutil
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -43,6 +42,7 @@ from resilience import (
     check_graceful_shutdown,
     check_outage_under_readers,
     run_schemathesis,
+    tool,
 )
 
 pytestmark = pytest.mark.runtime
@@ -127,12 +127,6 @@ def row_environment(row: Row) -> dict[str, str]:
     return project_environment(**extra)
 
 
-def tool(name: str) -> str:
-    path = shutil.which(name)
-    assert path, f"{name} is installed with the template's dev dependencies"
-    return path
-
-
 def test_project_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
     env = row_environment(row)
 
@@ -199,8 +193,7 @@ def walk_served_project(
             with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
                 check_health(client)
         if database_url.startswith("postgresql"):
-            fuzz = run_schemathesis(server.url, tmp_path)
-            figures["schemathesis_requests"] = fuzz.requests
+            figures["schemathesis_requests"] = run_schemathesis(server.url, tmp_path)
             figures["docs_operations"] = check_docs_render_offline(server.url, tmp_path)
         assert server.process.poll() is None, server.output()
     assert "Traceback" not in server.output(), server.output()
