@@ -1,9 +1,11 @@
 """The async engine and session factory, created by the app's lifespan."""
 
 import traceback
+from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, InvalidatePoolError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -11,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from ..core.config import Settings
 
@@ -50,7 +53,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         )
     timeout_argument = CONNECT_TIMEOUT_ARGUMENT.get(make_url(url).get_driver_name())
     connect_args = {timeout_argument: settings.db_connect_timeout} if timeout_argument else {}
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         echo=settings.db_echo,
         connect_args=connect_args,
@@ -60,6 +63,34 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_pre_ping=settings.db_pool_pre_ping,
         pool_recycle=1800,
     )
+    event.listen(engine.sync_engine, "checkout", replace_if_closed_by_server)
+    return engine
+
+
+def replace_if_closed_by_server(
+    dbapi_connection: Any, record: ConnectionPoolEntry, proxy: PoolProxiedConnection
+) -> None:
+    """Refuse a pooled connection the server has closed; the pool then opens a new one.
+
+    After a database restart (or a network cut) the pool still holds the connections of
+    before, and a worker that served nothing meanwhile would fail its first requests with
+    them. The event loop has already read the server's end of file, so the driver knows
+    without a round trip (DB_POOL_PRE_PING=true adds one, for networks that drop
+    connections without closing them). As a failed pre-ping does, this also discards the
+    pool's other connections from before.
+    """
+    if closed_by_server(dbapi_connection.driver_connection):
+        raise InvalidatePoolError("the database closed this connection")
+
+
+def closed_by_server(connection: Any) -> bool:
+    """Whether an idle asyncpg or aiomysql connection has lost its server."""
+    if hasattr(connection, "is_closed"):  # asyncpg
+        return bool(connection.is_closed())
+    # aiomysql keeps no such flag, but its stream has seen the end of file, or holds the
+    # server's farewell message: an idle connection has nothing left to read.
+    reader = getattr(connection, "_reader", None)
+    return bool(connection.closed or reader is None or reader.at_eof() or reader._buffer)
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
