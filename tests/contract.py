@@ -141,6 +141,8 @@ def check_bad_input(client: httpx.Client) -> None:
     assert client.delete(f"/api/items/{created['id']}").status_code == 204
 
     assert_json(client.get("/no/such/path"), 404)
+    # A trailing slash names another resource: a 404 in JSON, never an empty-bodied redirect.
+    assert_json(client.post("/api/items/", json={"name": "slash"}), 404)
 
 
 def check_openapi(client: httpx.Client) -> None:

@@ -195,6 +195,9 @@ async def test_paging_numbers_are_ascii_digits_only(client: httpx.AsyncClient, q
 
 
 @pytest.mark.parametrize("method", ["GET", "POST", "FOO"])
-async def test_unknown_paths_are_404_json(client: httpx.AsyncClient, method: str) -> None:
-    response = await client.request(method, "/no/such/path", content=b"{}", headers=JSON)
+@pytest.mark.parametrize("path", ["/no/such/path", "/api/items/"])
+async def test_unknown_paths_are_404_json(
+    client: httpx.AsyncClient, method: str, path: str
+) -> None:
+    response = await client.request(method, path, content=b"{}", headers=JSON)
     assert (response.status_code, response.json()) == (404, {"detail": "Not Found"})

@@ -1,5 +1,7 @@
 """The async engine and session factory, created by the app's lifespan."""
 
+import asyncio
+import importlib
 import traceback
 from typing import Any
 
@@ -16,12 +18,6 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
 
 from ..core.config import Settings
-
-# How each network driver is told to give up on a server that does not answer. asyncpg's
-# covers the whole handshake; aiomysql's only opening the socket, so a MySQL server that
-# accepts connections and then never answers still holds requests (/health/ready, bounded by
-# HEALTH_TIMEOUT, reports it, so a load balancer stops sending traffic).
-CONNECT_TIMEOUT_ARGUMENT = {"asyncpg": "timeout", "aiomysql": "connect_timeout"}
 
 
 def is_database_outage(error: BaseException) -> bool:
@@ -51,12 +47,10 @@ def create_engine(settings: Settings) -> AsyncEngine:
         return create_async_engine(
             url, echo=settings.db_echo, connect_args={"timeout": settings.db_pool_timeout}
         )
-    timeout_argument = CONNECT_TIMEOUT_ARGUMENT.get(make_url(url).get_driver_name())
-    connect_args = {timeout_argument: settings.db_connect_timeout} if timeout_argument else {}
     engine = create_async_engine(
         url,
         echo=settings.db_echo,
-        connect_args=connect_args,
+        **bounded_connecting(url, settings.db_connect_timeout),
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout,
@@ -65,6 +59,30 @@ def create_engine(settings: Settings) -> AsyncEngine:
     )
     event.listen(engine.sync_engine, "checkout", replace_if_closed_by_server)
     return engine
+
+
+def bounded_connecting(url: str, timeout: float) -> dict[str, Any]:
+    """Engine options that give up on a server that does not answer within `timeout` seconds.
+
+    asyncpg's own timeout covers the whole handshake. aiomysql's covers only opening the
+    socket: a MySQL server that accepts connections and never answers would hold requests
+    for ever, so the whole connection attempt is bounded here instead.
+    """
+    parsed = make_url(url)
+    driver = parsed.get_driver_name()
+    if driver == "asyncpg":
+        return {"connect_args": {"timeout": timeout}}
+    if driver != "aiomysql":
+        return {}
+    # The same arguments SQLAlchemy would pass (host, user, db, charset, flags), from the URL.
+    args, options = parsed.get_dialect()().create_connect_args(parsed)
+    aiomysql = importlib.import_module("aiomysql")  # by name: only MySQL projects install it
+
+    async def connect() -> Any:
+        attempt = aiomysql.connect(*args, **options, connect_timeout=timeout)
+        return await asyncio.wait_for(attempt, timeout)
+
+    return {"async_creator": connect}
 
 
 def replace_if_closed_by_server(
