@@ -43,8 +43,10 @@ REPO = BENCH.parent
 sys.path.insert(0, str(REPO / "tests"))
 
 from harness import (  # noqa: E402
+    Server,
     admin_execute,
     compose_app_environment,
+    copy_template,
     free_port,
     parse_dockerfile,
     parse_env,
@@ -201,7 +203,9 @@ def production_environment(project: Path, database_url: str) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def pinned_server(command: list[str], project: Path, env: dict[str, str], log: Path) -> Iterator:
+def pinned_server(
+    command: list[str], project: Path, env: dict[str, str], log: Path
+) -> Iterator[Server]:
     if shutil.which("taskset") and (os.cpu_count() or 1) > 1:
         command = ["taskset", "-c", "0", *command]  # children (the worker) inherit the core
     with serve(command, project, env, log) as server:
@@ -229,16 +233,6 @@ def latency_proxy(target: str, delay_ms: float) -> Iterator[int]:
     finally:
         process.terminate()
         process.wait(timeout=10)
-
-
-def copy_template(work: Path) -> Path:
-    """The template as it is in the working tree, uncommitted edits included."""
-    template = work / "template"
-    template.mkdir()
-    for part in ("copier.yml", "template", "extensions"):
-        source = REPO / part
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, template / part)
-    return template
 
 
 def prepare(framework: str, work: Path, template: Path) -> Path:
@@ -310,7 +304,9 @@ def bench_framework(
                     if contender == "bare" and scenario.name != "live":
                         continue
                     url_env = dict(production)
-                    proxy = contextlib.nullcontext(None)
+                    proxy: contextlib.AbstractContextManager[int | None] = contextlib.nullcontext(
+                        None
+                    )
                     if scenario.slow_database:
                         proxy = latency_proxy(host_port, args.delay_ms)
                     with proxy as proxy_port:
@@ -433,7 +429,7 @@ def measure_starters(
     results = []
     with tempfile.TemporaryDirectory(prefix="stackpick-bench-") as tmp:
         work = Path(tmp)
-        template = copy_template(work)
+        template = copy_template(work / "template")
         for name in names:
             print(f"{name}: generating and installing the starter", flush=True)
             project = prepare(name, work, template)

@@ -1,9 +1,10 @@
 """The framework recommendation engine, and the Jinja filters that expose it.
 
 The engine turns the questionnaire's answers into a recommended web framework,
-following the decision rules of SPEC section 2 (drawn from the seed articles'
-five questions plus the ML question). Everything above the "Jinja layer" line
-is pure Python: no I/O, no Copier, so the tests import and exercise it directly.
+following the votes and rules the README states ("The questions", "How the
+recommendation is made": five decision questions plus the ML question). Everything
+above the "Jinja layer" line is pure Python: no I/O, no Copier, so the tests import
+and exercise it directly.
 
 Copier loads this file by path through copier-template-extensions, outside any
 package, so it must stay self-contained: import nothing from its siblings.
@@ -241,7 +242,7 @@ def leaders_of(votes: Mapping[str, int]) -> tuple[str, ...]:
 
 
 def decide(answers: Mapping[str, Any], votes: Mapping[str, int]) -> tuple[str, str]:
-    """Apply SPEC section 2's rules in order; return (framework, rule)."""
+    """Apply the README's decision rules in order; return (framework, rule)."""
     leaders = leaders_of(votes)
     if len(leaders) == 1:
         winner = leaders[0]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,11 +10,7 @@ import pytest
 import yaml
 from copier import run_copy
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-TEMPLATE_PARTS = ("copier.yml", "template", "extensions")
-
-# The extensions are loaded by Copier from file paths; the tests import them as modules.
-sys.path.insert(0, str(REPO_ROOT / "extensions"))
+from harness import copy_template
 
 # A project identity that passes every validator; tests override single answers.
 IDENTITY: dict[str, Any] = {
@@ -36,17 +30,6 @@ def isolated_copier(
     settings = tmp_path_factory.getbasetemp() / "copier-settings.yml"
     settings.write_text("{}\n")
     monkeypatch.setenv("COPIER_SETTINGS_PATH", str(settings))
-
-
-def copy_template(root: Path) -> Path:
-    """The template's own files (not its tooling) copied into `root`, as they are on disk."""
-    for part in TEMPLATE_PARTS:
-        source = REPO_ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, root / part)
-    return root
 
 
 @pytest.fixture(scope="session")

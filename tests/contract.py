@@ -116,12 +116,13 @@ def check_bad_input(client: httpx.Client) -> None:
     not_an_object = client.post("/api/items", json=["name"])
     assert_client_error(not_an_object)
 
-    for params, field in [
+    paging_cases: list[tuple[dict[str, int | str], str]] = [
         ({"limit": 0}, "limit"),
         ({"limit": 101}, "limit"),
         ({"limit": "ten"}, "limit"),
         ({"offset": -1}, "offset"),
-    ]:
+    ]
+    for params, field in paging_cases:
         assert_names_field(client.get("/api/items", params=params), field)
     assert_client_error(client.get("/api/items", params={"offset": str(2**64)}))
 
@@ -343,8 +344,8 @@ def check_hostile_input(client: httpx.Client) -> None:
         # Unicode digits are not ids: the item whose ASCII id they spell is untouched.
         wide_id = "".join(chr(0xFF10 + int(digit)) for digit in str(item["id"]))
         for method in ITEM_METHODS:
-            body = b'{"name": "renamed"}' if method == "PATCH" else None
-            status, _, _ = walk.request(method, f"/api/items/{quote(wide_id)}", body)
+            renamed = b'{"name": "renamed"}' if method == "PATCH" else None
+            status, _, _ = walk.request(method, f"/api/items/{quote(wide_id)}", renamed)
             assert status in {404, 422}, (method, wide_id, status)
         assert walk.request("GET", item_url)[2] == item
 

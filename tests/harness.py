@@ -35,6 +35,22 @@ SERVER_URLS = {"postgresql": POSTGRES_URL, "mysql": MYSQL_URL}
 
 COMMAND_TIMEOUT = 600
 
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# What Copier needs to render the template: its own files, not the repository's tooling.
+TEMPLATE_PARTS = ("copier.yml", "template", "extensions")
+
+
+def copy_template(root: Path) -> Path:
+    """The template as it is on disk, uncommitted edits included, copied into `root`."""
+    root.mkdir(parents=True, exist_ok=True)
+    for part in TEMPLATE_PARTS:
+        source = REPO_ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, root / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, root / part)
+    return root
+
 
 def project_environment(**extra: str) -> dict[str, str]:
     """The environment generated projects' commands run in: no interpreter downloads, every
@@ -92,21 +108,21 @@ def admin_execute(server_url: str, statement: str) -> None:
 
         dsn = server_url
         with psycopg.connect(dsn, autocommit=True) as connection:
-            connection.execute(statement)  # type: ignore[arg-type]
+            connection.execute(statement)
     else:
         import pymysql
 
-        connection = pymysql.connect(
+        mysql = pymysql.connect(
             host=parsed.host,
             port=parsed.port or 3306,
             user=parsed.username or "root",
             password=parsed.password or "",
         )
         try:
-            with connection.cursor() as cursor:
+            with mysql.cursor() as cursor:
                 cursor.execute(statement)
         finally:
-            connection.close()
+            mysql.close()
 
 
 @contextlib.contextmanager

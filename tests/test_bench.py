@@ -11,11 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from instructions import instructions_per_request
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
-sys.path.insert(0, str(BENCH))
-
-from instructions import instructions_per_request  # noqa: E402
 
 # A WSGI app that spins WORK times per request, and answers 404 off its one path.
 SPINNING_APP = """

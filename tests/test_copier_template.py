@@ -13,7 +13,8 @@ import yaml
 from copier import run_copy
 from jinja2 import UndefinedError
 
-from conftest import IDENTITY, REPO_ROOT, Generate, copy_template, read_answers
+from conftest import IDENTITY, Generate, read_answers
+from harness import REPO_ROOT, copy_template
 from recommendation import FRAMEWORK_NAMES, all_answer_combinations, recommend
 
 # Questions asked of every project: not settings (_*), not computed or conditional (`when`).
@@ -24,7 +25,7 @@ QUESTION_KEYS = {
 }
 
 # One answer set per rule and framework, taken from the engine's own enumeration.
-SAMPLES = {}
+SAMPLES: dict[tuple[str, str], dict[str, Any]] = {}
 for combination in all_answer_combinations():
     result = recommend(combination)
     SAMPLES.setdefault((result.framework, result.rule), combination)
@@ -330,7 +331,6 @@ def test_a_value_missing_from_a_stack_profile_fails_the_render(
     tmp_path: Path, framework: str
 ) -> None:
     """Undefined names raise instead of rendering as "" (an empty key in .env, compose...)."""
-    (tmp_path / "template").mkdir()
     template = copy_template(tmp_path / "template")
     profile = template / "template" / "_stacks" / f"{framework}.jinja"
     text = profile.read_text()

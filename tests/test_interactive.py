@@ -20,6 +20,12 @@ CLEAR = "\x15"  # Ctrl-U: clear the pre-filled default
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 
+def text(seen: object) -> str:
+    """What pexpect read (`before`, or the match in `after`): text, on an encoded spawn."""
+    assert isinstance(seen, str), seen
+    return seen
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a POSIX pseudo-terminal")
 def test_interactive_prompt_shows_the_star_and_the_reasons(
     template_dir: Path, tmp_path: Path
@@ -40,7 +46,7 @@ def test_interactive_prompt_shows_the_star_and_the_reasons(
 
     def answer(question: str, keys: str) -> None:
         child.expect_exact(question)
-        transcript.append(child.before + question)
+        transcript.append(text(child.before) + question)
         child.send(keys)
 
     answer("Project name", ENTER)  # default derived from the folder: "Billing Service"
@@ -57,14 +63,14 @@ def test_interactive_prompt_shows_the_star_and_the_reasons(
     answer("fleet of services?", ENTER)  # one_app
     answer("ML or AI on the roadmap", "n")
     child.expect_exact("Which framework will you use?")
-    framework_prompt = ANSI.sub("", child.before + child.after)
+    framework_prompt = ANSI.sub("", text(child.before) + text(child.after))
     child.expect_exact("★ recommended")
-    framework_prompt += ANSI.sub("", child.before + child.after)
+    framework_prompt += ANSI.sub("", text(child.before) + text(child.after))
     child.send(ENTER)
     answer("Which database", ENTER)
     answer("Which API layer should the Django project use?", ENTER)  # ninja
     child.expect(pexpect.EOF)
-    output = ANSI.sub("", child.before)
+    output = ANSI.sub("", text(child.before))
     child.close()
 
     assert child.exitstatus == 0, output

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import IDENTITY, REPO_ROOT, read_answers
-from harness import project_environment, run
+from conftest import IDENTITY, read_answers
+from harness import REPO_ROOT, project_environment, run
 from recommendation import recommend
 
 PRESETS = sorted((REPO_ROOT / "presets").glob("*.yml"))

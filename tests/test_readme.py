@@ -9,7 +9,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from conftest import REPO_ROOT, read_answers
+from conftest import read_answers
+from harness import REPO_ROOT
 
 README = (REPO_ROOT / "README.md").read_text()
 

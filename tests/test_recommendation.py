@@ -1,4 +1,5 @@
-"""Unit tests of the recommendation engine (SPEC section 2), with no Copier involved."""
+"""Unit tests of the recommendation engine (the README's "How the recommendation is made"),
+with no Copier involved."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from recommendation import (
     recommendation_help,
 )
 
-# SPEC section 2's vote column, written out independently of the engine's tables.
-SPEC_VOTES: dict[str, dict[Any, set[str]]] = {
+# The README's vote table ("The questions"), written out independently of the engine's tables.
+DOCUMENTED_VOTES: dict[str, dict[Any, set[str]]] = {
     "primary_function": {
         "crud_app": {"django"},
         "public_api": {"fastapi"},
@@ -51,7 +52,7 @@ def answers(**overrides: Any) -> dict[str, Any]:
 
 def spec_votes(combination: dict[str, Any]) -> Counter[str]:
     votes: Counter[str] = Counter(dict.fromkeys(FRAMEWORKS, 0))
-    for key, table in SPEC_VOTES.items():
+    for key, table in DOCUMENTED_VOTES.items():
         votes.update(table[combination[key]])
     return votes
 
@@ -92,9 +93,9 @@ def test_every_combination_is_consistent(combination: dict[str, Any]) -> None:
 
     assert result.runner_up != result.framework
     assert votes[result.runner_up] == others_best
-    assert [r.question for r in result.reasons] == list(SPEC_VOTES)
+    assert [r.question for r in result.reasons] == list(DOCUMENTED_VOTES)
     for reason in result.reasons:
-        assert set(reason.favours) == SPEC_VOTES[reason.question][reason.answer]
+        assert set(reason.favours) == DOCUMENTED_VOTES[reason.question][reason.answer]
         assert reason.why and "\n" not in reason.why
 
 
@@ -182,7 +183,7 @@ def test_each_rule_on_a_worked_example(
 
 # Rows of the seed article's decision table that map onto the questions. "REST API on top
 # of an existing Django app" does not: the questionnaire starts new projects only.
-SEED_TABLE = {
+SEED_TABLE: dict[str, tuple[dict[str, Any], set[str]]] = {
     "new async API, no admin requirements": (
         dict(primary_function="public_api", async_confidence="high", needs_admin_ui=False),
         {"fastapi"},
@@ -272,7 +273,7 @@ def test_flips_are_exactly_the_single_changes_that_alter_the_outcome() -> None:
     for combination in ALL[::7]:
         current = recommend(combination).framework
         listed = {(f.question, f.answer): f.framework for f in flips(combination)}
-        for key, table in SPEC_VOTES.items():
+        for key, table in DOCUMENTED_VOTES.items():
             for alternative in table:
                 if alternative == combination[key]:
                     continue

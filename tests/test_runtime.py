@@ -140,7 +140,7 @@ def test_project_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
     if row.database == "sqlite":
         run(["make", "test"], project, env)
         database_url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
-        walk_served_project(project, tmp_path, env, database_url, proxy=None)
+        report(row, walk_served_project(project, tmp_path, env, database_url, proxy=None))
         unreachable = f"sqlite:///{tmp_path / 'missing-dir' / 'app.sqlite3'}"
         check_unreachable_database(project, tmp_path, env, unreachable)
         return
@@ -156,7 +156,7 @@ def test_project_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
         proxy.start()
         try:
             proxied_url = server_url.replace(host_port, f"127.0.0.1:{proxy.port}")
-            walk_served_project(project, tmp_path, env, proxied_url, proxy=proxy)
+            report(row, walk_served_project(project, tmp_path, env, proxied_url, proxy=proxy))
         finally:
             proxy.stop()
 
@@ -172,8 +172,8 @@ def walk_served_project(
     env: dict[str, str],
     database_url: str,
     proxy: TcpProxy | None,
-) -> None:
-    """Migrate, start `make serve` as production would, and walk the whole contract.
+) -> dict[str, Any]:
+    """Migrate, start `make serve` as production would, walk the whole contract; the figures.
 
     On PostgreSQL, also the outage under concurrent readers, schemathesis over the OpenAPI
     document and the docs page in a browser (one PostgreSQL row per framework variant).
@@ -197,7 +197,12 @@ def walk_served_project(
             figures["docs_operations"] = check_docs_render_offline(server.url, tmp_path)
         assert server.process.poll() is None, server.output()
     assert "Traceback" not in server.output(), server.output()
-    print(f"FIGURES {project.name} {json.dumps(figures)}")
+    return figures
+
+
+def report(row: Row, figures: dict[str, Any]) -> None:
+    """Figures for the closing notes of a change (`pytest -rP` shows them)."""
+    print(f"FIGURES {row.id} {json.dumps(figures)}")
 
 
 def required_production_variables(project: Path) -> list[str]:
@@ -292,7 +297,7 @@ def test_docker_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -
         )
         assert healthcheck.returncode == 0, healthcheck.stderr
         stopped_in = check_graceful_shutdown(server)
-        print(f"FIGURES {row.id} {json.dumps({'sigterm_exit_s': stopped_in})}")
+        report(row, {"sigterm_exit_s": stopped_in})
 
 
 def production_migrate_command(project: Path) -> list[str]:

@@ -18,8 +18,8 @@ import pytest
 import yaml
 from copier import run_copy, run_update
 
-from conftest import IDENTITY, copy_template, read_answers
-from harness import project_environment, run
+from conftest import IDENTITY, read_answers
+from harness import copy_template, project_environment, run
 
 GIT_IDENTITY = {
     "GIT_AUTHOR_NAME": "stackpick tests",
