@@ -2,8 +2,8 @@
 
 granian serves Django's WSGI application: WEB_CONCURRENCY processes, each running up to
 WEB_THREADS requests at once on a database pool of as many connections, listening on
-HOST:PORT. On the stackpick benchmark it served three times the requests of gunicorn's
-gthread workers on /health/live and about a fifth more on the database-backed list.
+HOST:PORT. Its HTTP layer is written in Rust, so the Python threads spend their time in
+the application; the decision record (docs/adr) says why it was chosen.
 Production settings unless ENVIRONMENT or DJANGO_SETTINGS_MODULE says otherwise.
 """
 

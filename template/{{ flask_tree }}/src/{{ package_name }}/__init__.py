@@ -20,8 +20,8 @@ from .strict_json import OrjsonProvider
 class NoCookieSessions(SecureCookieSessionInterface):
     """The API is stateless: requests get Flask's null session instead of a cookie session.
 
-    Opening a cookie session costs every request a signing serializer, a fifth of a health
-    probe's time. Drop this (in create_app) when something needs `flask.session`.
+    Opening a cookie session costs every request a signing serializer that an API without
+    cookies never uses. Drop this (in create_app) when something needs `flask.session`.
     """
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:

@@ -1,9 +1,9 @@
 """The production server: `python -m <package>`, as `make serve` and the image's CMD run it.
 
 granian serves the WSGI app: WEB_CONCURRENCY processes, each running up to WEB_THREADS
-requests at once on as many database connections, listening on HOST:PORT. Measured on the
-stackpick benchmark, it answered twice the requests of gunicorn's gthread workers on
-/health/live and about a tenth more on the database-backed list.
+requests at once on as many database connections, listening on HOST:PORT. Its HTTP layer
+is written in Rust, so the Python threads spend their time in the application; the decision
+record (docs/adr) says why it was chosen.
 """
 
 import os

@@ -18,8 +18,8 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
 
     database_url: str = DEVELOPMENT_DATABASE_URL
-    # A fixed pool per worker: overflow connections are closed after each use, and that
-    # churn (connect, TLS, auth) cost a fifth of the read throughput in the benchmark.
+    # A fixed pool per worker: overflow connections are closed after each use, and opening
+    # them again (connect, TLS, auth) under load costs more than waiting for a pooled one.
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=0, ge=0)
     # Seconds to wait for a free connection, and to open a new one. Short, so that while the
