@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import textwrap
 
 from jinja2 import Environment
 from jinja2.ext import Extension
@@ -32,6 +33,19 @@ def py_string(value: str) -> str:
     return literal
 
 
+def paragraph(text: str, width: int = 95, indent: str = "") -> str:
+    """Prose written over several source lines, re-wrapped as one paragraph of `width` columns.
+
+    Partials keep their prose readable in the template and still render well-wrapped lines
+    whatever the answers inserted into them; continuation lines start with `indent` (for a list
+    item's text).
+    """
+    lines = textwrap.wrap(
+        " ".join(text.split()), width, break_long_words=False, break_on_hyphens=False
+    )
+    return ("\n" + indent).join(lines)
+
+
 def random_secret(length: int = 50) -> str:
     """A fresh URL-safe random secret of about `length` characters, for development .env files."""
     return secrets.token_urlsafe(length)[:length]
@@ -40,5 +54,7 @@ def random_secret(length: int = 50) -> str:
 class TextExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
-        environment.filters.update(slugify=slugify, toml_string=toml_string, py_string=py_string)
+        environment.filters.update(
+            slugify=slugify, toml_string=toml_string, py_string=py_string, paragraph=paragraph
+        )
         environment.globals["random_secret"] = random_secret

@@ -71,7 +71,7 @@ def test_defaults_render_the_fastapi_starter(generate: Generate) -> None:
         "src/demo_service/api/routes/items.py",
         "tests/conftest.py",
     } <= files
-    assert not any(name.startswith("_stacks") or "manage.py" in name for name in files)
+    assert not any(name.startswith("_partials") or "manage.py" in name for name in files)
     pyproject = tomllib.loads((project / "pyproject.toml").read_text())
     assert pyproject["project"]["name"] == "demo-service"
     assert pyproject["project"]["requires-python"] == ">=3.13"
@@ -107,7 +107,7 @@ DRF_FILES = {
 @pytest.mark.parametrize(
     ("django_api", "database", "present", "absent", "drivers"),
     [
-        ("ninja", "postgresql", NINJA_FILES, DRF_FILES, ["psycopg-pool", "psycopg[binary]"]),
+        ("ninja", "postgresql", NINJA_FILES, DRF_FILES, ["psycopg[binary]", "psycopg-pool"]),
         ("drf", "mysql", DRF_FILES, NINJA_FILES, ["mysqlclient"]),
         ("drf", "sqlite", DRF_FILES, NINJA_FILES, []),
     ],
@@ -326,25 +326,91 @@ def test_unknown_choice_is_refused(template_dir: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "p").exists()
 
 
-@pytest.mark.parametrize("framework", ["fastapi", "django", "flask"])
-def test_a_value_missing_from_a_stack_profile_fails_the_render(
-    tmp_path: Path, framework: str
-) -> None:
-    """Undefined names raise instead of rendering as "" (an empty key in .env, compose...)."""
+@pytest.mark.parametrize("shared_file", ["compose.yaml.jinja", "README.md.jinja"])
+def test_a_misspelled_stack_fact_fails_the_render(tmp_path: Path, shared_file: str) -> None:
+    """A name the profiles do not define raises instead of rendering as "" (an empty key in
+    compose.yaml, a blank in the README)."""
     template = copy_template(tmp_path / "template")
-    profile = template / "template" / "_stacks" / f"{framework}.jinja"
-    text = profile.read_text()
-    line = next(line for line in text.splitlines() if "set dev_database_url" in line)
-    profile.write_text(text.replace(line + "\n", ""))
-    with pytest.raises(UndefinedError, match="dev_database_url"):
-        run_copy(
-            str(template),
-            tmp_path / "p",
-            data={**IDENTITY, "framework": framework},
-            defaults=True,
-            unsafe=True,
-            quiet=True,
+    path = template / "template" / shared_file
+    text = path.read_text()
+    assert "stack.database.label" in text or "stack.database.compose_url" in text
+    path.write_text(
+        text.replace("stack.database.label", "stack.database.lable").replace(
+            "stack.database.compose_url", "stack.database.lable"
         )
+    )
+    with pytest.raises(UndefinedError, match="lable"):
+        run_copy(
+            str(template), tmp_path / "p", data=IDENTITY, defaults=True, unsafe=True, quiet=True
+        )
+
+
+# A component as a later feature would add one: every kind of contribution at once.
+PROBE_COMPONENT = """
+    components.append(
+        Component(
+            key="probe",
+            title="Probe",
+            dependencies=("probe-lib>=1.2",),
+            dev_dependencies=("probe-testing>=0.3",),
+            settings=(Setting("PROBE_URL", "redis://localhost:6379/0", "Where the probe is"),),
+            compose_services=(
+                ComposeService(
+                    name="cache",
+                    image="redis:7.4-alpine",
+                    environment=(),
+                    volume="cache-data:/data",
+                    healthcheck=("CMD", "redis-cli", "ping"),
+                ),
+            ),
+            make_targets=(MakeTarget("worker", "Run the probe worker", ("uv run probe",)),),
+            ci_steps=(CiStep("Probe the worker", "make worker"),),
+            readme_sections=("template/_partials/probe.md.jinja",),
+        )
+    )
+"""
+
+
+def test_a_component_contributes_to_every_shared_file(tmp_path: Path) -> None:
+    """The shared files render whatever a component contributes, with no branch for it."""
+    template = copy_template(tmp_path / "template")
+    profiles = template / "extensions" / "profiles.py"
+    anchor = "    return tuple(components)\n"
+    text = profiles.read_text()
+    assert anchor in text
+    profiles.write_text(text.replace(anchor, PROBE_COMPONENT.lstrip("\n") + anchor))
+    (template / "template" / "_partials" / "probe.md.jinja").write_text(
+        "## Probe\n\nThe probe watches {{ project_name }}.\n"
+    )
+    project = tmp_path / "p"
+    run_copy(
+        str(template),
+        project,
+        data={**IDENTITY, "framework": "flask", "database": "postgresql"},
+        defaults=True,
+        unsafe=True,
+        quiet=True,
+    )
+    pyproject = tomllib.loads((project / "pyproject.toml").read_text())
+    assert "probe-lib>=1.2" in pyproject["project"]["dependencies"]
+    assert "probe-testing>=0.3" in pyproject["dependency-groups"]["dev"]
+    assert "# PROBE_URL=redis://localhost:6379/0" in (project / ".env.example").read_text()
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    assert compose["services"]["cache"]["image"] == "redis:7.4-alpine"
+    for service in ("migrate", "app"):
+        assert compose["services"][service]["depends_on"]["cache"] == {
+            "condition": "service_healthy"
+        }
+    assert set(compose["volumes"]) == {"db-data", "cache-data"}
+    makefile = (project / "Makefile").read_text()
+    assert ".PHONY: help install dev test lint format migrate migration serve worker\n" in makefile
+    assert "worker: ## Run the probe worker\n\tuv run probe\n" in makefile
+    workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
+    steps = workflow["jobs"]["test"]["steps"]
+    assert steps[-1] == {"name": "Probe the worker", "run": "make worker"}
+    readme = (project / "README.md").read_text()
+    assert "\n## Probe\n\nThe probe watches Demo Service.\n" in readme
+    assert readme.index("## Probe") < readme.index("## Tests, lint and types")
 
 
 @pytest.mark.parametrize(

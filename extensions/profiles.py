@@ -1,0 +1,878 @@
+"""Typed stack profiles: the facts the shared files need about a project's stack.
+
+A project's stack is one `Framework` (its dependencies, commands, settings, prose partials), one
+`Database` (the server in compose and CI, the URLs) and the optional `Component`s its answers
+switch on. `build_stack()` computes it from the answers; the shared files (pyproject.toml,
+Makefile, Dockerfile, compose.yaml, CI, README, ADR, .env.example) read it as one object,
+`project_stack()`, and contain no per-framework or per-database branches of their own.
+
+Every field is required unless it has a documented default, and each dataclass checks its values
+when it is built, so a missing or malformed fact fails the render with its name instead of
+rendering an empty string. Prose lives in template partials (`template/_partials/`); these
+objects only name them.
+
+Loaded by path through copier-template-extensions: keep it self-contained.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Final
+
+from jinja2 import Environment, pass_context
+from jinja2.ext import Extension
+from jinja2.runtime import Context
+
+PARTIALS: Final = "template/_partials"
+
+# A direct dependency always names its floor, so `uv sync --resolution lowest-direct` tests
+# something real: "name[extras]>=floor" with an optional "; marker".
+_REQUIREMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*(\[[a-z0-9,-]+\])?>=[0-9][0-9.]*(; .+)?")
+_ENV_NAME = re.compile(r"[A-Z][A-Z0-9_]*")
+_MAKE_TARGET = re.compile(r"[a-z][a-z-]*")
+
+
+class ProfileError(ValueError):
+    """A stack fact is missing or malformed; the message names it."""
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ProfileError(message)
+
+
+def _requirement_name(requirement: str) -> str:
+    """The normalised distribution name of a requirement: 'Flask-Migrate>=4' -> 'flask-migrate'."""
+    name = re.split(r"[\[<>=!~;\s]", requirement, maxsplit=1)[0]
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _check_requirements(owner: str, requirements: Iterable[str]) -> None:
+    for requirement in requirements:
+        _require(
+            bool(_REQUIREMENT.fullmatch(requirement)),
+            f"{owner}: dependency {requirement!r} must read 'name>=floor'",
+        )
+
+
+def _check_argv(owner: str, name: str, argv: tuple[str, ...]) -> None:
+    _require(bool(argv) and all(argv), f"{owner}: {name} must be a non-empty command")
+
+
+# --- Building blocks ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Setting:
+    """An environment variable the project reads, as `.env.example` documents it."""
+
+    name: str
+    example: str
+    doc: str
+
+    def __post_init__(self) -> None:
+        _require(bool(_ENV_NAME.fullmatch(self.name)), f"setting name {self.name!r}")
+        _require(bool(self.doc) and "\n" not in self.doc, f"setting {self.name}: doc")
+
+
+@dataclass(frozen=True)
+class Secret:
+    """The signing key a stack requires in production."""
+
+    env: str
+    min_length: int
+
+    def __post_init__(self) -> None:
+        _require(bool(_ENV_NAME.fullmatch(self.env)), f"secret variable {self.env!r}")
+        _require(self.min_length >= 32, f"secret {self.env}: min_length below 32")
+
+
+@dataclass(frozen=True)
+class ComposeService:
+    """A backing service in compose.yaml that the app waits for (healthy) before it starts."""
+
+    name: str
+    image: str
+    environment: tuple[tuple[str, str], ...]
+    volume: str  # "<named volume>:<path in the container>"
+    healthcheck: tuple[str, ...]  # the `test` array
+    command: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _require(bool(re.fullmatch(r"[a-z][a-z0-9-]*", self.name)), f"service {self.name!r}")
+        _require(":" in self.image, f"service {self.name}: image {self.image!r} needs a tag")
+        _require(self.volume.count(":") == 1, f"service {self.name}: volume {self.volume!r}")
+        _check_argv(f"service {self.name}", "healthcheck", self.healthcheck)
+
+    @property
+    def volume_name(self) -> str:
+        return self.volume.split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class CiService:
+    """A service container the generated CI's test job runs beside the tests."""
+
+    name: str
+    image: str
+    env: tuple[tuple[str, str], ...]
+    port: int
+    health_cmd: str
+
+    def __post_init__(self) -> None:
+        _require(":" in self.image, f"CI service {self.name}: image {self.image!r} needs a tag")
+        _require(bool(self.health_cmd), f"CI service {self.name}: health_cmd")
+
+
+@dataclass(frozen=True)
+class MakeTarget:
+    name: str
+    help: str
+    recipe: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        _require(bool(_MAKE_TARGET.fullmatch(self.name)), f"make target {self.name!r}")
+        _require(bool(self.help), f"make target {self.name}: help")
+        _require(bool(self.recipe) and all(self.recipe), f"make target {self.name}: recipe")
+
+
+@dataclass(frozen=True)
+class CiStep:
+    """A step the generated CI's test job runs after the tests."""
+
+    name: str
+    run: str
+
+    def __post_init__(self) -> None:
+        _require(bool(self.name) and bool(self.run), f"CI step {self.name!r}")
+
+
+# --- Databases ----------------------------------------------------------------------------
+
+# One tag per server image, used by both compose.yaml and CI.
+POSTGRES_IMAGE: Final = "postgres:17.6-alpine"
+MARIADB_IMAGE: Final = "mariadb:11.4"
+
+
+@dataclass(frozen=True)
+class Database:
+    key: str
+    label: str  # the server's name in prose: README, CI job names
+    compose_url: str  # DATABASE_URL inside compose.yaml
+    example_url: str  # DATABASE_URL as .env.example suggests it for local work
+    readme_test_url: str  # a server to run the tests against, as the README shows it
+    # The server as compose runs it, or None for a file database (the app then keeps
+    # `app_volume` for it).
+    compose_service: ComposeService | None
+    ci_service: CiService | None
+    ci_url: str | None  # DATABASE_URL in the CI test job
+    app_volume: str | None = None
+
+    def __post_init__(self) -> None:
+        server = self.compose_service is not None
+        _require(
+            server == (self.ci_service is not None) == (self.ci_url is not None),
+            f"database {self.key}: a server needs compose_service, ci_service and ci_url",
+        )
+        _require(
+            server != (self.app_volume is not None),
+            f"database {self.key}: app_volume is for file databases only",
+        )
+
+
+POSTGRESQL: Final = Database(
+    key="postgresql",
+    label="PostgreSQL",
+    compose_url="postgresql://app:${POSTGRES_PASSWORD:-app}@db:5432/app",
+    example_url="postgresql://app:app@localhost:5432/app",
+    readme_test_url="postgresql://postgres@127.0.0.1:5432/postgres",
+    compose_service=ComposeService(
+        name="db",
+        image=POSTGRES_IMAGE,
+        environment=(
+            ("POSTGRES_USER", "app"),
+            ("POSTGRES_PASSWORD", "${POSTGRES_PASSWORD:-app}"),
+            ("POSTGRES_DB", "app"),
+        ),
+        volume="db-data:/var/lib/postgresql/data",
+        healthcheck=("CMD-SHELL", "pg_isready -U app -d app"),
+    ),
+    ci_service=CiService(
+        name="postgres",
+        image=POSTGRES_IMAGE,
+        env=(("POSTGRES_PASSWORD", "postgres"), ("POSTGRES_DB", "app")),
+        port=5432,
+        health_cmd="pg_isready -U postgres",
+    ),
+    ci_url="postgresql://postgres:postgres@localhost:5432/app",
+)
+
+MYSQL: Final = Database(
+    key="mysql",
+    label="MariaDB",
+    compose_url="mysql://app:${MARIADB_PASSWORD:-app}@db:3306/app",
+    example_url="mysql://app:app@localhost:3306/app",
+    readme_test_url="mysql://root@127.0.0.1:3306/mysql",
+    compose_service=ComposeService(
+        name="db",
+        image=MARIADB_IMAGE,
+        command=("--character-set-server=utf8mb4", "--collation-server=utf8mb4_unicode_ci"),
+        environment=(
+            ("MARIADB_DATABASE", "app"),
+            ("MARIADB_USER", "app"),
+            ("MARIADB_PASSWORD", "${MARIADB_PASSWORD:-app}"),
+            ("MARIADB_RANDOM_ROOT_PASSWORD", "yes"),
+        ),
+        volume="db-data:/var/lib/mysql",
+        healthcheck=("CMD", "healthcheck.sh", "--connect", "--innodb_initialized"),
+    ),
+    ci_service=CiService(
+        name="mariadb",
+        image=MARIADB_IMAGE,
+        env=(("MARIADB_ROOT_PASSWORD", "root"), ("MARIADB_DATABASE", "app")),
+        port=3306,
+        health_cmd="healthcheck.sh --connect --innodb_initialized",
+    ),
+    ci_url="mysql://root:root@127.0.0.1:3306/app",
+)
+
+SQLITE: Final = Database(
+    key="sqlite",
+    label="SQLite",
+    compose_url="sqlite:////app/data/app.sqlite3",
+    example_url="sqlite:///./dev.sqlite3",
+    readme_test_url=POSTGRESQL.readme_test_url,
+    compose_service=None,
+    ci_service=None,
+    ci_url=None,
+    app_volume="app-data:/app/data",
+)
+
+DATABASES: Final = {database.key: database for database in (POSTGRESQL, MYSQL, SQLITE)}
+
+
+# --- Components ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Component:
+    """An optional part of the stack, switched on by an answer.
+
+    What it contributes is merged into the project's files: dependencies into pyproject.toml,
+    settings into .env.example, services into compose.yaml (the app waits for them) and into
+    CI's test job, targets into the Makefile, steps into CI's test job after the tests, README sections (partials, after the layout),
+    system packages into the Dockerfile. Its own source files live in the framework tree,
+    named with the answer's condition.
+    """
+
+    key: str
+    title: str  # how the README and ADR name it
+    dependencies: tuple[str, ...] = ()
+    dev_dependencies: tuple[str, ...] = ()
+    mypy_plugins: tuple[str, ...] = ()
+    settings: tuple[Setting, ...] = ()
+    compose_services: tuple[ComposeService, ...] = ()
+    ci_services: tuple[CiService, ...] = ()
+    make_targets: tuple[MakeTarget, ...] = ()
+    ci_steps: tuple[CiStep, ...] = ()
+    readme_sections: tuple[str, ...] = ()  # template paths of partials
+    build_packages: tuple[str, ...] = ()
+    runtime_packages: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _require(bool(re.fullmatch(r"[a-z][a-z0-9-]*", self.key)), f"component {self.key!r}")
+        _check_requirements(f"component {self.key}", self.dependencies + self.dev_dependencies)
+        for section in self.readme_sections:
+            _require(section.startswith(PARTIALS + "/"), f"{self.key}: partial {section!r}")
+
+
+DJANGO_NINJA: Final = Component(
+    key="django-ninja",
+    title="django-ninja",
+    dependencies=("django-ninja>=1.7",),
+)
+
+# drf-spectacular-sidecar: Swagger UI's files, served by the app instead of a CDN (ninja
+# ships its own).
+DJANGO_REST_FRAMEWORK: Final = Component(
+    key="django-rest-framework",
+    title="Django REST framework",
+    dependencies=(
+        "djangorestframework>=3.18",
+        "drf-spectacular>=0.28",
+        "drf-spectacular-sidecar>=2025.2.1",
+    ),
+    dev_dependencies=("djangorestframework-stubs[compatible-mypy]>=3.16",),
+    mypy_plugins=("mypy_drf_plugin.main",),
+)
+
+DJANGO_API_LAYERS: Final = {"ninja": DJANGO_NINJA, "drf": DJANGO_REST_FRAMEWORK}
+
+
+# --- Frameworks ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prose:
+    """The framework's passages of the README and ADR, as template paths of partials."""
+
+    readme_layout: str
+    readme_server: str
+    server_decision: str
+    pyproject_tables: str | None  # extra pyproject.toml tables, or None
+
+    def __post_init__(self) -> None:
+        for name in ("readme_layout", "readme_server", "server_decision", "pyproject_tables"):
+            path = getattr(self, name)
+            _require(
+                path is None or path.startswith(PARTIALS + "/"),
+                f"prose {name}: {path!r} is not under {PARTIALS}/",
+            )
+
+
+@dataclass(frozen=True)
+class Framework:
+    key: str
+    display_name: str
+    # Installed as a package (src/ layout, hatchling) or run from its directory.
+    packaged: bool
+    dependencies: tuple[str, ...]
+    dev_dependencies: tuple[str, ...]
+    mypy_plugins: tuple[str, ...]
+    pytest_options: tuple[tuple[str, str], ...]
+    typed_paths: tuple[str, ...]
+    secret: Secret | None  # None: nothing is signed, no secret is required
+    migrate_argv: tuple[str, ...]
+    dev_command: str  # the reloading development server (`make dev`)
+    makemigrations_command: str  # `make migration m="..."`
+    lint_commands: tuple[str, ...]  # run by `make lint` after ruff and mypy
+    runtime_paths: tuple[str, ...]  # what the image copies beside the virtual environment
+    build_steps: tuple[str, ...]  # RUN steps of the image's build stage
+    build_packages: tuple[str, ...]  # Debian packages to compile dependencies against
+    runtime_packages: tuple[str, ...]  # Debian packages the runtime stage needs
+    compose_env: tuple[tuple[str, str], ...]  # extra app environment in compose.yaml
+    settings: tuple[Setting, ...]  # documented in .env.example, in this order
+    prose: Prose
+
+    def __post_init__(self) -> None:
+        owner = f"framework {self.key}"
+        _require(bool(self.display_name), f"{owner}: display_name")
+        _check_requirements(owner, self.dependencies + self.dev_dependencies)
+        _check_argv(owner, "migrate_argv", self.migrate_argv)
+        _require(bool(self.dev_command), f"{owner}: dev_command")
+        _require(bool(self.makemigrations_command), f"{owner}: makemigrations_command")
+        _require(bool(self.typed_paths), f"{owner}: typed_paths")
+        _require(bool(self.settings), f"{owner}: settings")
+
+
+# Settings every framework reads, defined once; each framework places them in its list.
+ENVIRONMENT = Setting(
+    "ENVIRONMENT",
+    "development",
+    "development, test or production (the Docker image sets production)",
+)
+HOST = Setting("HOST", "127.0.0.1", "Address the server binds (the Docker image sets 0.0.0.0)")
+PORT = Setting("PORT", "8000", "Port the server listens on")
+WEB_CONCURRENCY = Setting("WEB_CONCURRENCY", "1", "Server worker processes")
+MAX_BODY_SIZE = Setting(
+    "MAX_BODY_SIZE", "1048576", "Largest request body in bytes; larger ones answer 413"
+)
+DB_POOL_TIMEOUT = Setting(
+    "DB_POOL_TIMEOUT", "2", "Seconds to wait for a free database connection (then 503)"
+)
+DB_POOL_PRE_PING = Setting(
+    "DB_POOL_PRE_PING",
+    "false",
+    "Test each connection before use (for proxies that drop idle ones)",
+)
+WHOLE_SECONDS_CONNECT_TIMEOUT = Setting(
+    "DB_CONNECT_TIMEOUT",
+    "2",
+    "Whole seconds to wait for the database to accept a connection",
+)
+HEALTH_TIMEOUT = Setting("HEALTH_TIMEOUT", "2", "Seconds /health/ready waits for the database")
+HTTP_TIMEOUT = Setting("HTTP_TIMEOUT", "10", "Seconds for outbound HTTP requests")
+ACCESS_LOG = Setting(
+    "ACCESS_LOG",
+    "false",
+    "Log every request (off in production: the app logs what matters)",
+)
+LOG_LEVEL = Setting("LOG_LEVEL", "INFO", "DEBUG, INFO, WARNING or ERROR")
+
+PYTEST: Final = "pytest>=8.3"
+RUFF: Final = "ruff>=0.11"
+MYPY: Final = "mypy>=1.15"
+
+
+def _prose(framework: str, *, pyproject_tables: bool) -> Prose:
+    folder = f"{PARTIALS}/{framework}"
+    return Prose(
+        readme_layout=f"{folder}/readme-layout.md.jinja",
+        readme_server=f"{folder}/readme-server.md.jinja",
+        server_decision=f"{folder}/server-decision.md.jinja",
+        pyproject_tables=f"{folder}/pyproject.toml.jinja" if pyproject_tables else None,
+    )
+
+
+def fastapi(database: str, package: str) -> Framework:
+    driver = {"postgresql": "asyncpg>=0.30", "mysql": "aiomysql>=0.2", "sqlite": "aiosqlite>=0.21"}
+    return Framework(
+        key="fastapi",
+        display_name="FastAPI",
+        packaged=True,
+        dependencies=(
+            "alembic>=1.14",
+            driver[database],
+            "fastapi>=0.121",
+            "fastapi-offline>=1.7",
+            "granian>=2.8",
+            "httpx>=0.28",
+            "orjson>=3.10.7",
+            "pydantic>=2.8.2",
+            "pydantic-settings>=2.7",
+            "sqlalchemy[asyncio]>=2.0.42",
+            "uvloop>=0.21; sys_platform != 'win32'",
+        ),
+        # Development and tests run on SQLite whatever the production database.
+        dev_dependencies=(
+            *(() if database == "sqlite" else (driver["sqlite"],)),
+            "granian[reload]>=2.8",
+            MYPY,
+            PYTEST,
+            RUFF,
+        ),
+        mypy_plugins=("pydantic.mypy",),
+        pytest_options=(),
+        typed_paths=("src", "tests", "migrations"),
+        secret=None,
+        migrate_argv=("alembic", "upgrade", "head"),
+        dev_command=(
+            "uv run granian --interface asgi --factory --reload --reload-paths src --port 8000 "
+            f"{package}.main:create_app"
+        ),
+        makemigrations_command='uv run alembic revision --autogenerate -m "$(m)"',
+        lint_commands=(),
+        runtime_paths=("alembic.ini", "migrations"),
+        build_steps=(),
+        build_packages=(),
+        runtime_packages=(),
+        compose_env=(),
+        settings=(
+            ENVIRONMENT,
+            HOST,
+            PORT,
+            WEB_CONCURRENCY,
+            MAX_BODY_SIZE,
+            Setting("DB_POOL_SIZE", "10", "Connections each worker keeps open"),
+            Setting(
+                "DB_MAX_OVERFLOW",
+                "0",
+                "Extra, short-lived connections a worker may open under load",
+            ),
+            DB_POOL_PRE_PING,
+            Setting(
+                "DB_CONNECT_TIMEOUT",
+                "2",
+                "Seconds to wait for the database to accept a connection (then 503)",
+            ),
+            DB_POOL_TIMEOUT,
+            HEALTH_TIMEOUT,
+            HTTP_TIMEOUT,
+            ACCESS_LOG,
+            LOG_LEVEL,
+            Setting("JSON_LOGS", "true", "One JSON object per log line; false for plain text"),
+            Setting(
+                "FORWARDED_ALLOW_IPS", "127.0.0.1", "Proxies trusted for X-Forwarded-* headers"
+            ),
+        ),
+        prose=_prose("fastapi", pyproject_tables=False),
+    )
+
+
+def django(database: str, package: str) -> Framework:
+    # mysqlclient is the driver Django supports for MySQL/MariaDB; it compiles against
+    # libmariadb. psycopg-pool is named for its floor: drain() (3.3) replaces the connections
+    # of a restarted server.
+    driver = {
+        "postgresql": ("psycopg[binary]>=3.2", "psycopg-pool>=3.3"),
+        "mysql": ("mysqlclient>=2.2",),
+        "sqlite": (),
+    }
+    mysql = database == "mysql"
+    return Framework(
+        key="django",
+        display_name="Django",
+        # A Django project is run from its directory (manage.py, python -m <package>).
+        packaged=False,
+        dependencies=(
+            *driver[database],
+            "django>=6.1",
+            "django-environ>=0.12",
+            "django-stubs-ext>=6.1",
+            "granian>=2.5.3",
+            "httpx>=0.28",
+            "orjson>=3.10.7",
+            "whitenoise>=6.9",
+        ),
+        # Development and tests run on SQLite (in the standard library) whatever the
+        # production database; django-stubs brings the mypy it is compatible with.
+        dev_dependencies=(
+            "django-stubs[compatible-mypy]>=6.1",
+            PYTEST,
+            "pytest-django>=4.13",
+            RUFF,
+        ),
+        mypy_plugins=("mypy_django_plugin.main",),
+        pytest_options=(("DJANGO_SETTINGS_MODULE", "config.settings.test"),),
+        typed_paths=("manage.py", "config", package, "tests"),
+        # Django's own minimum (what `check --deploy` and the production settings demand).
+        secret=Secret("DJANGO_SECRET_KEY", 50),
+        migrate_argv=("python", "manage.py", "migrate"),
+        dev_command="uv run python manage.py runserver",
+        makemigrations_command=(
+            "uv run python manage.py makemigrations --name \"$$(echo '$(m)' | tr ' -' __)\""
+        ),
+        lint_commands=("uv run python manage.py makemigrations --check --dry-run",),
+        runtime_paths=("manage.py", "config", package, "staticfiles"),
+        # The image serves the static files collected here, hashed and compressed (WhiteNoise).
+        build_steps=("uv run --no-sync python manage.py collectstatic --noinput",),
+        build_packages=("build-essential", "pkg-config", "default-libmysqlclient-dev")
+        if mysql
+        else (),
+        runtime_packages=("libmariadb3",) if mysql else (),
+        # Compose serves plain HTTP on localhost, without the TLS proxy production puts in front.
+        compose_env=(
+            ("DJANGO_ALLOWED_HOSTS", "${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}"),
+            ("DJANGO_SECURE_SSL_REDIRECT", "${DJANGO_SECURE_SSL_REDIRECT:-false}"),
+        ),
+        settings=_django_settings(database),
+        prose=_prose("django", pyproject_tables=True),
+    )
+
+
+def _django_settings(database: str) -> tuple[Setting, ...]:
+    in_the_shell = "Set in the shell, not here: "
+    settings = [
+        Setting(
+            "ENVIRONMENT",
+            "development",
+            in_the_shell + "development, test or production (the image's). Unset, `make serve` "
+            "runs production and manage.py development",
+        ),
+        Setting(
+            "DJANGO_SETTINGS_MODULE",
+            "config.settings.production",
+            in_the_shell + "a settings module that overrides ENVIRONMENT's choice",
+        ),
+        Setting(
+            "DJANGO_ALLOWED_HOSTS",
+            "api.example.com",
+            "Host names the site answers to, comma-separated; required in production",
+        ),
+        Setting(
+            "DJANGO_SECURE_SSL_REDIRECT",
+            "true",
+            "Production: redirect HTTP to HTTPS (false only when nothing in front terminates TLS)",
+        ),
+        Setting(
+            "DJANGO_ADMIN_URL",
+            "admin/",
+            "Where the Django admin lives; a less guessable path keeps scanners away",
+        ),
+        HOST,
+        PORT,
+        WEB_CONCURRENCY,
+        Setting("WEB_THREADS", "4", "Threads per worker, each serving one request at a time"),
+        MAX_BODY_SIZE,
+    ]
+    if database != "sqlite":
+        settings.append(WHOLE_SECONDS_CONNECT_TIMEOUT)
+    if database == "postgresql":
+        settings += [
+            Setting(
+                "DB_POOL_SIZE",
+                "4",
+                "Connections in each worker's pool (defaults to WEB_THREADS: one per thread)",
+            ),
+            DB_POOL_TIMEOUT,
+            DB_POOL_PRE_PING,
+        ]
+    return (*settings, HEALTH_TIMEOUT, HTTP_TIMEOUT, ACCESS_LOG, LOG_LEVEL)
+
+
+def flask(database: str, package: str) -> Framework:
+    # psycopg's binary wheel bundles libpq, so the slim runtime image needs no system packages.
+    driver = {"postgresql": ("psycopg[binary]>=3.2",), "mysql": ("pymysql>=1.1",), "sqlite": ()}
+    return Framework(
+        key="flask",
+        display_name="Flask",
+        packaged=True,
+        dependencies=(
+            *driver[database],
+            "alembic>=1.14",
+            "flask>=3.1",
+            "flask-migrate>=4.1",
+            "flask-smorest>=0.46",
+            "flask-sqlalchemy>=3.1",
+            "flask-swagger-ui>=5.21",
+            "granian>=2.8.2",
+            "marshmallow>=4.0",
+            "orjson>=3.10.7",
+            "python-dotenv>=1.1",
+            "sqlalchemy>=2.0.42",
+            "webargs>=8.6",
+        ),
+        # Development and tests run on SQLite (in the standard library).
+        dev_dependencies=(MYPY, PYTEST, RUFF),
+        mypy_plugins=(),
+        pytest_options=(),
+        typed_paths=("src", "tests", "migrations"),
+        secret=None,
+        migrate_argv=("flask", "--app", package, "db", "upgrade"),
+        dev_command=f"uv run flask --app {package} run --debug --port 8000",
+        makemigrations_command=f'uv run flask --app {package} db migrate -m "$(m)"',
+        lint_commands=(),
+        runtime_paths=("migrations",),
+        build_steps=(),
+        build_packages=(),
+        runtime_packages=(),
+        compose_env=(),
+        settings=(
+            ENVIRONMENT,
+            HOST,
+            PORT,
+            WEB_CONCURRENCY,
+            Setting(
+                "WEB_THREADS",
+                "4",
+                "Threads per worker; each worker's database pool holds as many connections",
+            ),
+            MAX_BODY_SIZE,
+            WHOLE_SECONDS_CONNECT_TIMEOUT,
+            DB_POOL_TIMEOUT,
+            DB_POOL_PRE_PING,
+            HEALTH_TIMEOUT,
+            ACCESS_LOG,
+            LOG_LEVEL,
+        ),
+        prose=_prose("flask", pyproject_tables=True),
+    )
+
+
+FRAMEWORKS: Final[dict[str, Callable[[str, str], Framework]]] = {
+    "fastapi": fastapi,
+    "django": django,
+    "flask": flask,
+}
+
+
+def components_for(answers: Mapping[str, Any]) -> tuple[Component, ...]:
+    """The optional parts the answers switch on, in the order their contributions appear."""
+    components: list[Component] = []
+    if answers["framework"] == "django":
+        components.append(DJANGO_API_LAYERS[answers["django_api"]])
+    return tuple(components)
+
+
+# --- The stack ----------------------------------------------------------------------------
+
+# What every stack shares: the production server is the package's own entry point
+# (`python -m <package>`), the image runs production settings, development runs on SQLite.
+DEV_DATABASE_URL: Final = "sqlite:///./dev.sqlite3"
+PRODUCTION_ENV: Final = (("ENVIRONMENT", "production"),)
+# The Makefile's own targets; components add theirs after these.
+MAKE_TARGETS: Final = (
+    "help",
+    "install",
+    "dev",
+    "test",
+    "lint",
+    "format",
+    "migrate",
+    "migration",
+    "serve",
+)
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Everything the shared files read, merged from the framework, database and components."""
+
+    framework: Framework
+    database: Database
+    components: tuple[Component, ...]
+    package: str
+    serve_argv: tuple[str, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "serve_argv", ("python", "-m", self.package))
+        self._check_unique("dependency", [_requirement_name(d) for d in self.dependencies])
+        self._check_unique("dev dependency", [_requirement_name(d) for d in self.dev_dependencies])
+        self._check_unique("setting", [s.name for s in self.settings])
+        self._check_unique("compose service", [s.name for s in self.compose_services])
+        self._check_unique("make target", self.phony_targets)
+
+    @staticmethod
+    def _check_unique(kind: str, names: list[str]) -> None:
+        seen: set[str] = set()
+        for name in names:
+            _require(name not in seen, f"{kind} {name!r} is contributed twice")
+            seen.add(name)
+
+    # Python packaging and tooling --------------------------------------------------------
+
+    @property
+    def dependencies(self) -> list[str]:
+        extra = [d for component in self.components for d in component.dependencies]
+        return sorted([*self.framework.dependencies, *extra], key=_requirement_name)
+
+    @property
+    def dev_dependencies(self) -> list[str]:
+        extra = [d for component in self.components for d in component.dev_dependencies]
+        return sorted([*self.framework.dev_dependencies, *extra], key=_requirement_name)
+
+    @property
+    def mypy_plugins(self) -> list[str]:
+        extra = [p for component in self.components for p in component.mypy_plugins]
+        return [*self.framework.mypy_plugins, *extra]
+
+    # Settings and secrets ----------------------------------------------------------------
+
+    @property
+    def secret(self) -> Secret | None:
+        return self.framework.secret
+
+    @property
+    def settings(self) -> list[Setting]:
+        extra = [s for component in self.components for s in component.settings]
+        return [*self.framework.settings, *extra]
+
+    @property
+    def dev_database_url(self) -> str:
+        return DEV_DATABASE_URL
+
+    @property
+    def runtime_env(self) -> tuple[tuple[str, str], ...]:
+        return PRODUCTION_ENV
+
+    @property
+    def production_switch(self) -> str:
+        return "=".join(PRODUCTION_ENV[0])
+
+    # The image ---------------------------------------------------------------------------
+
+    @property
+    def build_packages(self) -> list[str]:
+        extra = [p for component in self.components for p in component.build_packages]
+        return [*self.framework.build_packages, *extra]
+
+    @property
+    def runtime_packages(self) -> list[str]:
+        extra = [p for component in self.components for p in component.runtime_packages]
+        return [*self.framework.runtime_packages, *extra]
+
+    # compose.yaml --------------------------------------------------------------------------
+
+    @property
+    def compose_services(self) -> list[ComposeService]:
+        """The backing services, each healthy before migrations run and the app starts."""
+        database = [self.database.compose_service] if self.database.compose_service else []
+        return [*database, *(s for c in self.components for s in c.compose_services)]
+
+    @property
+    def app_volumes(self) -> list[str]:
+        """Volumes the migrate and app containers mount (a file database lives in one)."""
+        return [self.database.app_volume] if self.database.app_volume else []
+
+    @property
+    def volume_names(self) -> list[str]:
+        services = [service.volume_name for service in self.compose_services]
+        return [*(v.split(":", 1)[0] for v in self.app_volumes), *services]
+
+    # Makefile and CI ----------------------------------------------------------------------
+
+    @property
+    def make_targets(self) -> list[MakeTarget]:
+        return [t for component in self.components for t in component.make_targets]
+
+    @property
+    def phony_targets(self) -> list[str]:
+        return [*MAKE_TARGETS, *(target.name for target in self.make_targets)]
+
+    @property
+    def ci_steps(self) -> list[CiStep]:
+        return [step for component in self.components for step in component.ci_steps]
+
+    @property
+    def ci_services(self) -> list[CiService]:
+        database = [self.database.ci_service] if self.database.ci_service else []
+        return [*database, *(s for c in self.components for s in c.ci_services)]
+
+    # README ---------------------------------------------------------------------------
+
+    @property
+    def readme_sections(self) -> list[str]:
+        return [s for component in self.components for s in component.readme_sections]
+
+
+@lru_cache(maxsize=64)
+def _cached_stack(framework: str, database: str, package: str, options: tuple[Any, ...]) -> Stack:
+    answers = {"framework": framework, "database": database, **dict(options)}
+    _require(framework in FRAMEWORKS, f"no profile for framework {framework!r}")
+    _require(database in DATABASES, f"no profile for database {database!r}")
+    return Stack(
+        framework=FRAMEWORKS[framework](database, package),
+        database=DATABASES[database],
+        components=components_for(answers),
+        package=package,
+    )
+
+
+# Answers beyond framework, database and package that choose components, and the framework
+# that asks them (Copier leaves a question out when it is not asked).
+COMPONENT_QUESTIONS: Final = {"django_api": "django"}
+
+
+def build_stack(answers: Mapping[str, Any]) -> Stack:
+    """The project's stack from its answers; a missing answer or fact raises ProfileError."""
+    for name in ("framework", "database", "package_name"):
+        _require(name in answers, f"answer {name!r} is missing")
+    asked = [q for q, framework in COMPONENT_QUESTIONS.items() if answers["framework"] == framework]
+    for question in asked:
+        _require(question in answers, f"answer {question!r} is missing")
+    options = tuple((question, answers[question]) for question in asked)
+    return _cached_stack(
+        answers["framework"], answers["database"], answers["package_name"], options
+    )
+
+
+@pass_context
+def project_stack(context: Context) -> Stack:
+    """The stack of the project being rendered, from the answers in the template context."""
+    names = ("framework", "database", "package_name", *COMPONENT_QUESTIONS)
+    return build_stack({name: context[name] for name in names if name in context})
+
+
+# YAML 1.1 reads these plain scalars as booleans, nulls or numbers; compose.yaml must say strings.
+_YAML_SPECIAL = re.compile(
+    r"(?i)y|yes|n|no|true|false|on|off|null|~|[-+]?(\d[\d_]*)?(\.\d*)?([eE][-+]?\d+)?|"
+    r"[-?:,\[\]{}#&*!|>'\"%@`].*|.*(: | #).*|\s.*|.*\s"
+)
+
+
+def yaml_scalar(value: str) -> str:
+    """`value` as a YAML string scalar: plain where YAML reads it as text, else double-quoted."""
+    value = str(value)  # an undefined name (a misspelled fact) raises here, naming itself
+    if _YAML_SPECIAL.fullmatch(value):
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return value
+
+
+class ProfilesExtension(Extension):
+    def __init__(self, environment: Environment) -> None:
+        super().__init__(environment)
+        environment.globals["project_stack"] = project_stack
+        environment.filters["yaml_scalar"] = yaml_scalar

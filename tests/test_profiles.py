@@ -1,0 +1,249 @@
+"""The stack profiles (extensions/profiles.py): complete, well-formed, and loud when not."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from typing import Any
+
+import pytest
+import yaml
+
+from harness import REPO_ROOT
+from profiles import (
+    DATABASES,
+    DJANGO_REST_FRAMEWORK,
+    FRAMEWORKS,
+    HOST,
+    MAKE_TARGETS,
+    CiService,
+    CiStep,
+    Component,
+    ComposeService,
+    Database,
+    MakeTarget,
+    ProfileError,
+    Setting,
+    Stack,
+    build_stack,
+    yaml_scalar,
+)
+from recommendation import FRAMEWORK_NAMES
+
+ANSWER_SETS = [
+    {"framework": framework, "database": database, "package_name": "shop", **extra}
+    for (framework, extra), database in itertools.product(
+        [
+            ("fastapi", {}),
+            ("django", {"django_api": "ninja"}),
+            ("django", {"django_api": "drf"}),
+            ("flask", {}),
+        ],
+        DATABASES,
+    )
+]
+
+
+@pytest.fixture(params=ANSWER_SETS, ids=lambda a: "-".join(str(v) for v in a.values()))
+def stack(request: pytest.FixtureRequest) -> Stack:
+    return build_stack(request.param)
+
+
+def test_every_stack_builds_with_floors_and_no_duplicates(stack: Stack) -> None:
+    names = [d.split(">=")[0].split("[")[0] for d in stack.dependencies]
+    assert len(names) == len(set(names))
+    assert all(">=" in d for d in stack.dependencies + stack.dev_dependencies)
+    assert sorted(names) == names, "pyproject lists dependencies by name"
+    assert stack.serve_argv == ("python", "-m", "shop")
+    assert [s.name for s in stack.settings].count("HOST") == 1
+
+
+def test_every_partial_a_profile_names_exists(stack: Stack) -> None:
+    prose = stack.framework.prose
+    paths = [prose.readme_layout, prose.readme_server, prose.server_decision]
+    paths += [prose.pyproject_tables] if prose.pyproject_tables else []
+    for path in paths + stack.readme_sections:
+        assert (REPO_ROOT / path).is_file(), path
+
+
+def test_display_names_match_the_engine() -> None:
+    for key, make in FRAMEWORKS.items():
+        assert make("sqlite", "shop").display_name == FRAMEWORK_NAMES[key]
+    assert set(FRAMEWORKS) == set(FRAMEWORK_NAMES)
+
+
+def test_server_databases_run_in_compose_and_ci_with_one_image_tag() -> None:
+    for database in DATABASES.values():
+        if database.compose_service is None:
+            assert database.ci_service is None and database.app_volume
+            continue
+        assert database.ci_service is not None
+        assert database.compose_service.image == database.ci_service.image
+
+
+def test_the_django_api_layer_is_a_component() -> None:
+    base = {"framework": "django", "database": "sqlite", "package_name": "shop"}
+    drf = build_stack({**base, "django_api": "drf"})
+    ninja = build_stack({**base, "django_api": "ninja"})
+    assert drf.components == (DJANGO_REST_FRAMEWORK,)
+    assert "djangorestframework>=3.18" in drf.dependencies
+    assert "mypy_drf_plugin.main" in drf.mypy_plugins
+    assert "djangorestframework>=3.18" not in ninja.dependencies
+    assert "django-ninja>=1.7" in ninja.dependencies
+    assert ninja.mypy_plugins == ["mypy_django_plugin.main"]
+
+
+def test_only_mysql_django_installs_system_packages() -> None:
+    for answers in ANSWER_SETS:
+        stack = build_stack(answers)
+        compiles = answers["framework"] == "django" and answers["database"] == "mysql"
+        assert bool(stack.build_packages) == compiles
+        assert bool(stack.runtime_packages) == compiles
+
+
+# --- Missing or malformed facts fail loudly ---------------------------------------------
+
+
+def test_a_framework_missing_a_fact_cannot_be_built() -> None:
+    facts = {
+        f.name: getattr(FRAMEWORKS["flask"]("sqlite", "shop"), f.name)
+        for f in dataclasses.fields(FRAMEWORKS["flask"]("sqlite", "shop"))
+    }
+    del facts["migrate_argv"]
+    framework_class: Any = type(FRAMEWORKS["flask"]("sqlite", "shop"))
+    with pytest.raises(TypeError, match="migrate_argv"):
+        framework_class(**facts)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"dependencies": ("flask",)}, "dependency 'flask' must read 'name>=floor'"),
+        ({"migrate_argv": ()}, "migrate_argv must be a non-empty command"),
+        ({"dev_command": ""}, "dev_command"),
+        ({"settings": ()}, "settings"),
+    ],
+)
+def test_a_malformed_fact_names_itself(change: dict[str, Any], message: str) -> None:
+    with pytest.raises(ProfileError, match=message):
+        dataclasses.replace(FRAMEWORKS["flask"]("sqlite", "shop"), **change)
+
+
+def test_a_misspelled_keyword_is_refused() -> None:
+    with pytest.raises(TypeError, match="dependancies"):
+        Component(key="x", title="X", dependancies=("a>=1",))  # type: ignore[call-arg]
+
+
+def test_settings_and_services_are_checked() -> None:
+    with pytest.raises(ProfileError, match="setting name 'host'"):
+        Setting("host", "x", "doc")
+    with pytest.raises(ProfileError, match="needs a tag"):
+        ComposeService("cache", "redis", (), "cache-data:/data", ("CMD", "true"))
+    with pytest.raises(ProfileError, match="needs a tag"):
+        CiService("redis", "redis", (), 6379, "redis-cli ping")
+    with pytest.raises(ProfileError, match="a server needs compose_service"):
+        dataclasses.replace(DATABASES["postgresql"], ci_url=None)
+
+
+def test_missing_answers_are_named() -> None:
+    with pytest.raises(ProfileError, match="'database'"):
+        build_stack({"framework": "flask", "package_name": "shop"})
+    with pytest.raises(ProfileError, match="'django_api'"):
+        build_stack({"framework": "django", "database": "sqlite", "package_name": "shop"})
+    with pytest.raises(ProfileError, match="framework 'rails'"):
+        build_stack({"framework": "rails", "database": "sqlite", "package_name": "shop"})
+
+
+def _stack_with(*components: Component) -> Stack:
+    base = build_stack({"framework": "flask", "database": "postgresql", "package_name": "shop"})
+    return Stack(base.framework, base.database, components, "shop")
+
+
+@pytest.mark.parametrize(
+    ("component", "message"),
+    [
+        (Component(key="a", title="A", settings=(HOST,)), "setting 'HOST' is contributed twice"),
+        (Component(key="a", title="A", dependencies=("Flask>=3",)), "dependency 'flask'"),
+        (
+            Component(key="a", title="A", make_targets=(MakeTarget("serve", "x", ("y",)),)),
+            "make target 'serve'",
+        ),
+        (
+            Component(
+                key="a",
+                title="A",
+                compose_services=(
+                    ComposeService("db", "redis:7", (), "r:/data", ("CMD", "redis-cli", "ping")),
+                ),
+            ),
+            "compose service 'db'",
+        ),
+    ],
+)
+def test_a_component_cannot_take_what_is_already_there(component: Component, message: str) -> None:
+    with pytest.raises(ProfileError, match=message):
+        _stack_with(component)
+
+
+def test_component_contributions_merge_in_order() -> None:
+    cache = ComposeService("cache", "redis:7.4-alpine", (), "cache-data:/data", ("CMD", "true"))
+    component = Component(
+        key="jobs",
+        title="Jobs",
+        dependencies=("celery>=5.5",),
+        settings=(Setting("BROKER_URL", "redis://localhost:6379/0", "The broker"),),
+        compose_services=(cache,),
+        ci_services=(CiService("redis", "redis:7.4-alpine", (), 6379, "redis-cli ping"),),
+        make_targets=(MakeTarget("worker", "Run the worker", ("uv run celery worker",)),),
+        ci_steps=(CiStep("Worker starts", "make worker"),),
+    )
+    stack = _stack_with(component)
+    assert stack.dependencies.index("celery>=5.5") < stack.dependencies.index("flask>=3.1")
+    assert stack.settings[-1].name == "BROKER_URL"
+    assert [s.name for s in stack.compose_services] == ["db", "cache"]
+    assert stack.volume_names == ["db-data", "cache-data"]
+    assert [s.name for s in stack.ci_services] == ["postgres", "redis"]
+    assert stack.phony_targets == [*MAKE_TARGETS, "worker"]
+    assert stack.ci_steps == [CiStep("Worker starts", "make worker")]
+
+
+def test_a_file_database_keeps_its_data_in_an_app_volume() -> None:
+    stack = build_stack({"framework": "fastapi", "database": "sqlite", "package_name": "shop"})
+    assert stack.compose_services == [] and stack.ci_services == []
+    assert stack.app_volumes == ["app-data:/app/data"]
+    assert stack.volume_names == ["app-data"]
+    assert isinstance(stack.database, Database)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "yes",
+        "No",
+        "on",
+        "null",
+        "~",
+        "1",
+        "1.5",
+        "1e3",
+        "",
+        " padded",
+        "a: b",
+        "#comment",
+        "*alias",
+        '"quoted"',
+        "${POSTGRES_PASSWORD:-app}",
+        "${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1}",
+        "app",
+        "redis://localhost:6379/0",
+        "back\\slash",
+    ],
+)
+def test_yaml_scalar_reads_back_as_the_same_string(value: str) -> None:
+    assert yaml.safe_load(f"key: {yaml_scalar(value)}\n") == {"key": value}
+
+
+def test_plain_values_stay_plain() -> None:
+    assert yaml_scalar("app") == "app"
+    assert yaml_scalar("${POSTGRES_PASSWORD:-app}") == "${POSTGRES_PASSWORD:-app}"
+    assert yaml_scalar("yes") == '"yes"'
