@@ -8,9 +8,9 @@ Production settings unless ENVIRONMENT or DJANGO_SETTINGS_MODULE says otherwise.
 """
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
-from wsgiref.types import StartResponse, WSGIApplication, WSGIEnvironment
+from wsgiref.types import WSGIApplication
 
 import django
 from django.core.exceptions import ImproperlyConfigured
@@ -19,10 +19,8 @@ from granian.constants import Interfaces
 
 from config.settings import select_settings
 
-# Seconds a stopping worker gets to finish the requests in flight before it is killed: on
-# SIGTERM granian stops accepting connections, lets those requests finish, then exits, well
-# within the 10 s Docker and Kubernetes wait before they kill the process.
-SHUTDOWN_TIMEOUT = 8
+from . import server
+from .server import drain_request_body
 
 # How much of an unread request body is read to keep the connection: a client that is
 # still sending when the answer goes out (a 413, a 404) must be read to the end, or closing
@@ -31,56 +29,9 @@ SHUTDOWN_TIMEOUT = 8
 DRAIN_LIMIT = 4 * 1024 * 1024
 
 
-def whole_number(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name, "")
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1:
-        raise ImproperlyConfigured(f"{name} must be a whole number of at least 1, got {raw!r}")
-    return int(raw)
-
-
 def server_options(environ: Mapping[str, str]) -> dict[str, Any]:
-    """granian's settings from the environment; a bad value stops start-up, naming it."""
-    return {
-        "address": environ.get("HOST", "127.0.0.1"),
-        "port": whole_number(environ, "PORT", 8000),
-        "workers": whole_number(environ, "WEB_CONCURRENCY", 1),
-        "blocking_threads": whole_number(environ, "WEB_THREADS", 4),
-        "log_access": environ.get("ACCESS_LOG", "").lower() in {"1", "true", "yes"},
-        "workers_kill_timeout": SHUTDOWN_TIMEOUT,
-    }
-
-
-def drain_request_body(app: WSGIApplication) -> WSGIApplication:
-    """Read whatever the view left of the request body before the response goes out.
-
-    granian closes a keep-alive connection, without a `Connection: close`, when the request
-    body was not read (a POST to an unknown path, a 405): the client's next request on that
-    connection then fails. Reading the rest keeps it open; a body longer than DRAIN_LIMIT
-    is not read to the end, and the answer says `Connection: close`.
-    """
-
-    def application(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
-        body = environ["wsgi.input"]  # the server's stream, whatever the app reads through
-        started: list[Any] = []
-
-        def hold(status: str, headers: list[tuple[str, str]], exc_info: Any = None, /) -> Any:
-            # The answer goes out once the body is read, so it can still say Connection: close.
-            started[:] = [status, headers, exc_info]
-            return lambda data: None  # Django writes nothing through it
-
-        response = app(environ, hold)
-        status, headers, exc_info = started
-        left = DRAIN_LIMIT
-        while left > 0 and (chunk := body.read(min(left, 65536))):
-            left -= len(chunk)
-        if left <= 0 and body.read(1):
-            headers = [*headers, ("Connection", "close")]
-        start_response(status, headers, exc_info)
-        return response
-
-    return application
+    """granian's settings from the environment; a bad value is ImproperlyConfigured, naming it."""
+    return server.server_options(environ, error=ImproperlyConfigured)
 
 
 def serving_app() -> WSGIApplication:
@@ -93,7 +44,7 @@ def serving_app() -> WSGIApplication:
 
     from .middleware import read_chunked_bodies
 
-    return drain_request_body(read_chunked_bodies(application))
+    return drain_request_body(read_chunked_bodies(application), limit=DRAIN_LIMIT)
 
 
 def main() -> None:

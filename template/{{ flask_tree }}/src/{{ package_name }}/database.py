@@ -1,25 +1,16 @@
-"""Database plumbing: the declarative base, UTC timestamps, URLs and engine options."""
+"""Database connections: DATABASE_URL to a driver's URL, engine options, closed ones replaced.
+
+What models build on (the declarative base, UTC timestamps) is in orm.py.
+"""
 
 import select
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, event
-from sqlalchemy.dialects import mysql
-from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, InvalidatePoolError
-from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
-from sqlalchemy.types import TypeDecorator, TypeEngine
-
-NAMING_CONVENTION = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
 
 # The driver for each backend when a URL names none (postgresql://, mysql://, sqlite://).
 DRIVERS = {
@@ -32,39 +23,6 @@ DRIVERS = {
 
 # Ids are 32-bit integers in every database; larger values can only be "not found".
 MAX_ID = 2**31 - 1
-
-
-class Base(DeclarativeBase):
-    """What every model inherits, with stable constraint names for migrations."""
-
-    metadata = MetaData(naming_convention=NAMING_CONVENTION)
-
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """A timezone-aware UTC datetime on every backend (SQLite and MySQL store naive values)."""
-
-    impl = DateTime(timezone=True)
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
-        if dialect.name in {"mysql", "mariadb"}:
-            # MySQL drops fractions of a second unless asked to keep them.
-            return dialect.type_descriptor(mysql.DATETIME(fsp=6))
-        return dialect.type_descriptor(self.impl)
-
-    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("naive datetime given; use an aware UTC datetime")
-        return value.astimezone(UTC) if value is not None else None
-
-    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def sqlalchemy_url(url: str) -> str:

@@ -10,8 +10,8 @@ from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from .database import Base
 from .errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, ErrorSchema, error_response
+from .orm import Base
 from .routing import IdConverter, id_parameter_schema
 from .strict_json import StrictJsonParser
 

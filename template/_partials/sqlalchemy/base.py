@@ -1,13 +1,23 @@
-"""The declarative base every model inherits, with stable constraint names for migrations."""
+"""The declarative base every model inherits, and the UTC timestamp column type.
+
+Constraints get stable names, so migrations can refer to them on every database. Timestamps
+are timezone-aware UTC datetimes wherever they are stored, and `render_item` writes their
+column type into new migrations as plain SQLAlchemy types, so migrations never import app code.
+"""
+
+from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator, TypeEngine
+
+if TYPE_CHECKING:  # Alembic is needed to write migrations, not to serve requests
+    from alembic.autogenerate.api import AutogenContext
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -19,6 +29,8 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
+    """What every model inherits, with stable constraint names for migrations."""
+
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
@@ -47,3 +59,15 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def render_item(kind: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
+    """Alembic's `render_item` hook: UTCDateTime columns as plain SQLAlchemy types.
+
+    Without it, autogenerate would write `UTCDateTime()` into new migrations, which would then
+    import the app; anything else is left to Alembic (False).
+    """
+    if kind == "type" and isinstance(obj, UTCDateTime):
+        autogen_context.imports.add("from sqlalchemy.dialects import mysql")
+        return 'sa.DateTime(timezone=True).with_variant(mysql.DATETIME(fsp=6), "mysql", "mariadb")'
+    return False
