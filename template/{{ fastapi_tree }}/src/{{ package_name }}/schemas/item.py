@@ -8,6 +8,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    PlainSerializer,
     StringConstraints,
     TypeAdapter,
     field_validator,
@@ -15,6 +16,7 @@ from pydantic import (
 from pydantic.config import JsonDict
 from pydantic.json_schema import WithJsonSchema
 
+from ..core.timestamps import format_timestamp
 from ..models.item import NAME_MAX_LENGTH
 
 DESCRIPTION_MAX_LENGTH = 2000
@@ -67,13 +69,22 @@ class ItemUpdate(BaseModel):
         return name
 
 
+# Written as `2026-12-02T23:25:00.123456Z` (core/timestamps.py), the one format every
+# response uses; pydantic alone would drop a zero fraction. The document still says date-time.
+Timestamp = Annotated[
+    datetime,
+    PlainSerializer(format_timestamp, return_type=str),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+
 class ItemRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
     name: str
     description: str | None
-    created_at: datetime
+    created_at: Timestamp
 
 
 class ItemPage(BaseModel):

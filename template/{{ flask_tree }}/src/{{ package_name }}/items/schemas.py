@@ -2,12 +2,14 @@
 
 import re
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any, NotRequired, TypedDict
 
 import marshmallow as ma
 from marshmallow import fields, validate
 
 from ..database import MAX_ID
+from ..timestamps import format_timestamp
 from .models import NAME_MAX_LENGTH, Item
 
 DESCRIPTION_MAX_LENGTH = 2000
@@ -47,6 +49,17 @@ class StrictInteger(fields.Integer):
         return result
 
 
+class Timestamp(fields.DateTime):
+    """Written as `2026-12-02T23:25:00.123456Z` (timestamps.py), the one format every response
+    uses; marshmallow's own ISO 8601 writes `+00:00`. Still a DateTime field, so the OpenAPI
+    document says date-time."""
+
+    def _serialize(
+        self, value: datetime | None, attr: str | None, obj: Any, **kwargs: Any
+    ) -> str | None:
+        return None if value is None else format_timestamp(value)
+
+
 def name_field(**kwargs: Any) -> TrimmedString:
     return TrimmedString(
         validate=[validate.Length(1, NAME_MAX_LENGTH), no_nul],
@@ -68,7 +81,7 @@ class ItemSchema(ma.Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)
     description = fields.String(required=True, allow_none=True)
-    created_at = fields.DateTime(required=True)
+    created_at = Timestamp(required=True)
 
 
 class ItemCreateSchema(ma.Schema):
