@@ -22,19 +22,23 @@ from ..models.item import NAME_MAX_LENGTH
 DESCRIPTION_MAX_LENGTH = 2000
 
 # The OpenAPI document states these rules as they are checked, so that what it says is valid
-# is exactly what the API accepts. Python's regular expressions check them (REQUEST_RULES),
-# as they do in the tools that read the document, so `\s` means the same whitespace on both.
-# A name has something besides whitespace, which is trimmed after the checks.
+# is exactly what the API accepts: the limits apply to the text as sent. A name has something
+# besides spaces, tabs and line breaks, and those are trimmed after the checks (the same
+# characters in every stackpick starter, spelled out because `\s` means different sets of
+# characters to different regular expression engines).
 # NUL is refused: PostgreSQL cannot store it in text, and no client means to send it.
+BLANK = " \t\n\r"
 ItemName = Annotated[
     str,
-    StringConstraints(min_length=1, max_length=NAME_MAX_LENGTH, pattern=r"^\s*[^\s\x00][^\x00]*$"),
-    AfterValidator(str.strip),
+    StringConstraints(
+        min_length=1, max_length=NAME_MAX_LENGTH, pattern=r"^[^\x00]*[^\x00 \t\n\r][^\x00]*$"
+    ),
+    AfterValidator(lambda name: name.strip(BLANK)),
 ]
 ItemDescription = Annotated[
     str, StringConstraints(max_length=DESCRIPTION_MAX_LENGTH, pattern=r"^[^\x00]*$")
 ]
-REQUEST_RULES = ConfigDict(extra="forbid", regex_engine="python-re")
+REQUEST_RULES = ConfigDict(extra="forbid")  # unknown fields are refused
 NAME_SCHEMA = TypeAdapter(ItemName).json_schema()
 
 
