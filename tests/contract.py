@@ -1,7 +1,8 @@
-"""The HTTP contract every generated project serves (README, "The HTTP contract").
+"""The HTTP contract every generated project serves, as docs/contract.md states it.
 
 Each framework's starter must answer these requests identically, so the same walk proves
-all of them; it is also what the benchmark drives.
+all of them; it is also what the benchmark drives. tests/test_contract_across_starters.py
+compares the starters' answers with one another.
 """
 
 from __future__ import annotations
