@@ -25,6 +25,14 @@ import pytest
 from copier import run_copy
 
 from conftest import IDENTITY
+from contract import (
+    COLLECTION_METHODS,
+    IMPLICIT_METHODS,
+    ITEM_METHODS,
+    JSON,
+    MAX_BODY_SIZE,
+    TIMESTAMP,
+)
 from harness import compose_app_environment, dockerfile_runtime_env, project_environment, run, serve
 from resilience import PROXY_HEADERS
 
@@ -38,19 +46,10 @@ STARTERS: dict[str, dict[str, str]] = {
     "flask": {"framework": "flask"},
 }
 
-JSON = "application/json"
-# RFC 3339 in UTC with exactly six fractional digits.
-TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z")
-MAX_BODY_SIZE = 1024 * 1024  # every starter's default
 MAX_ID = 2**31 - 1
 ITEM_FIELDS = {"id", "name", "description", "created_at"}
-# What a 405's Allow lists, per path; a starter that answers HEAD or OPTIONS may add them.
-COLLECTION_METHODS, ITEM_METHODS, PROBE_METHODS = (
-    {"GET", "POST"},
-    {"GET", "PATCH", "DELETE"},
-    {"GET"},
-)
-IMPLICIT_METHODS = {"HEAD", "OPTIONS"}
+# The methods a health probe serves (contract.py has the API's).
+PROBE_METHODS = {"GET"}
 
 
 @dataclass(frozen=True)
