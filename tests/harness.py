@@ -355,6 +355,16 @@ class Image:
     healthcheck: list[str]
 
 
+def dockerfile_runtime_env(project: Path) -> dict[str, str]:
+    """The ENV the runtime image sets (production mode), minus paths that only exist there."""
+    stage = parse_dockerfile((project / "Dockerfile").read_text())["runtime"]
+    values: dict[str, str] = {}
+    for keyword, rest in stage.instructions:
+        if keyword == "ENV":
+            values.update(parse_env(rest))
+    return {k: v for k, v in values.items() if k not in {"PATH", "HOST", "PORT"}}
+
+
 def replay_dockerfile(project: Path, work: Path, env: dict[str, str]) -> Image:
     """Build the image's /app the way the Dockerfile does, with this machine's uv and Python.
 

@@ -27,9 +27,8 @@ from contract import check_contract, check_health, check_not_ready
 from harness import (
     TcpProxy,
     compose_app_environment,
+    dockerfile_runtime_env,
     free_port,
-    parse_dockerfile,
-    parse_env,
     project_environment,
     replay_dockerfile,
     run,
@@ -249,16 +248,6 @@ def check_unreachable_database(
         items = client.get("/api/items")
         assert items.status_code == 503, items.text
         assert items.headers.get("retry-after", "").isdigit(), items.headers
-
-
-def dockerfile_runtime_env(project: Path) -> dict[str, str]:
-    """The ENV the runtime image sets (production mode), minus paths that only exist there."""
-    stage = parse_dockerfile((project / "Dockerfile").read_text())["runtime"]
-    values: dict[str, str] = {}
-    for keyword, rest in stage.instructions:
-        if keyword == "ENV":
-            values.update(parse_env(rest))
-    return {k: v for k, v in values.items() if k not in {"PATH", "HOST", "PORT"}}
 
 
 def test_docker_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> None:

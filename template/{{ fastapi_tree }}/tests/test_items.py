@@ -72,12 +72,25 @@ def error_fields(response: httpx.Response) -> set[str]:
 
 
 @pytest.mark.parametrize(
+    ("sent", "stored"),
+    [(" \t\nWidget\r\n", "Widget"), ("a\nb", "a\nb"), ("\u00a0x\u3000", "\u00a0x\u3000")],
+)
+async def test_names_are_trimmed_of_spaces_tabs_and_line_breaks(
+    client: httpx.AsyncClient, sent: str, stored: str
+) -> None:
+    """Only those: other kinds of space are part of the name, as in every stackpick starter."""
+    assert (await create(client, name=sent))["name"] == stored
+
+
+@pytest.mark.parametrize(
     ("body", "field"),
     [
         ({}, "name"),
         ({"name": ""}, "name"),
         ({"name": "   "}, "name"),
         ({"name": "x" * 101}, "name"),
+        ({"name": " " + "x" * 100}, "name"),  # limits count the name as sent
+        ({"name": " \t\r\n"}, "name"),
         ({"name": 42}, "name"),
         ({"name": "nul\x00byte"}, "name"),
         ({"name": "ok", "description": "d" * 2001}, "description"),
@@ -104,9 +117,26 @@ async def test_broken_json_is_422(client: httpx.AsyncClient) -> None:
     assert response.json()["detail"][0]["type"] == "json_invalid"
 
 
-@pytest.mark.parametrize("item_id", ["abc", "0", "-1", "1.5", str(2**31), str(2**64)])
-async def test_bad_ids_are_422_not_500(client: httpx.AsyncClient, item_id: str) -> None:
-    assert "item_id" in error_fields(await client.get(f"/api/items/{item_id}"))
+@pytest.mark.parametrize(
+    "item_id", ["abc", "0", "-1", "1.5", str(2**31), str(2**64), "9" * 5000, "0" * 11]
+)
+async def test_what_is_not_an_id_is_no_such_path(client: httpx.AsyncClient, item_id: str) -> None:
+    """404 whatever the method or body: nothing can be found, changed or deleted there."""
+    for method in ("GET", "PATCH", "DELETE", "POST", "PUT"):
+        response = await client.request(
+            method, f"/api/items/{item_id}", content=b"x", headers={"content-type": "text/plain"}
+        )
+        assert (response.status_code, response.json()) == (404, {"detail": "Not Found"}), method
+
+
+async def test_ids_may_have_leading_zeros(client: httpx.AsyncClient) -> None:
+    created = await create(client, name="zero-padded")
+    assert (await client.get(f"/api/items/000{created['id']}")).json() == created
+    assert (await client.get(f"/api/items/{2**31 - 1}")).status_code == 404
+
+
+async def test_a_body_is_checked_before_the_item_is_looked_up(client: httpx.AsyncClient) -> None:
+    assert "name" in error_fields(await client.patch("/api/items/987654", json={"name": ""}))
 
 
 @pytest.mark.parametrize(

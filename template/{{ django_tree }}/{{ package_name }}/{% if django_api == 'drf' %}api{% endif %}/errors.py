@@ -15,7 +15,7 @@ from rest_framework.views import exception_handler as default_exception_handler
 
 
 class InvalidRequest(exceptions.ValidationError):
-    """Invalid input outside the body: `location` is "query" or "path"."""
+    """Invalid input outside the body: `location` names where ("query")."""
 
     def __init__(self, location: str, detail: Any) -> None:
         super().__init__(detail)

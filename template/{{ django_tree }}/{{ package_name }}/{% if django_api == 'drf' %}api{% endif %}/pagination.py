@@ -6,10 +6,11 @@ from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from ..converters import MAX_ID
 from .errors import InvalidRequest
 
-# Offsets beyond a 64-bit integer are refused before they reach the database.
-MAX_OFFSET = 2**63 - 1
+# Offsets up to the largest id, as in every stackpick starter; larger ones are refused (422).
+MAX_OFFSET = MAX_ID
 DEFAULT_LIMIT, MAX_LIMIT = 20, 100
 
 

@@ -7,7 +7,8 @@ from rest_framework.routers import SimpleRouter
 
 from ..items.views import ItemViewSet
 
-router = SimpleRouter(trailing_slash=False)
+# Django's path syntax, so that item URLs use the `id` converter (see ItemViewSet).
+router = SimpleRouter(trailing_slash=False, use_regex_path=False)
 router.register("items", ItemViewSet, basename="item")
 
 urlpatterns = [

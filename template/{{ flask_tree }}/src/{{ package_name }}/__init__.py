@@ -14,7 +14,7 @@ from .docs import swagger_ui_assets
 from .errors import DATABASE_UNAVAILABLE_ERRORS, database_unavailable
 from .extensions import api, db, end_session, migrate
 from .routing import IdConverter
-from .strict_json import OrjsonProvider
+from .strict_json import OrjsonProvider, refuse_declared_large_bodies
 
 
 class NoCookieSessions(SecureCookieSessionInterface):
@@ -40,6 +40,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.json = OrjsonProvider(app)
     # Before any route uses it: `<id:item_id>` accepts ASCII digits only.
     app.url_map.converters["id"] = IdConverter
+    app.before_request(refuse_declared_large_bodies)
     for error in DATABASE_UNAVAILABLE_ERRORS:
         app.register_error_handler(error, database_unavailable)
 

@@ -11,9 +11,9 @@ from typing import IO, Any
 
 import marshmallow as ma
 import orjson
-from flask import Request, Response, current_app
+from flask import Request, Response, current_app, request
 from flask.json.provider import JSONProvider
-from webargs.flaskparser import FlaskParser, abort, is_json_request
+from webargs.flaskparser import FlaskParser, abort
 from werkzeug.exceptions import RequestEntityTooLarge
 
 READ_SIZE = 64 * 1024
@@ -44,16 +44,35 @@ def read_body(request: Request) -> bytes:
     return body
 
 
-class StrictJsonParser(FlaskParser):
-    """webargs' Flask parser, reading JSON bodies with orjson.
+def refuse_declared_large_bodies() -> None:
+    """413 for a body whose Content-Length is over MAX_BODY_SIZE, wherever it is sent.
 
-    A body that is not JSON is refused (415) rather than read as no body at all, which made a
-    PATCH sent as text/plain answer 200 having changed nothing. A body that is not strict JSON
-    is a 422 `json_invalid` naming the reason (see errors.py).
+    A `before_request` hook, so it comes before the path and method are looked at: every
+    stackpick starter refuses such a body from its declared length alone, where werkzeug would
+    only notice once a view read it, answering 404, 405 or 415 first.
+    """
+    limit: int = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is not None and request.content_length > limit:
+        raise RequestEntityTooLarge
+
+
+class StrictJsonParser(FlaskParser):
+    """webargs' Flask parser, reading JSON bodies with orjson and query strings as the others do.
+
+    A body that is not sent as `application/json` (parameters such as charset aside) is refused
+    (415) rather than read as no body at all, which made a PATCH sent as text/plain answer 200
+    having changed nothing; so is `application/*+json`, which webargs would read but no other
+    stackpick starter accepts. A body that is not strict JSON is a 422 `json_invalid` naming
+    the reason (see errors.py).
     """
 
+    def load_querystring(self, req: Request, schema: ma.Schema) -> Any:
+        # A parameter sent twice counts once, with its last value, as in every stackpick
+        # starter (werkzeug would take the first).
+        return {name: values[-1] for name, values in req.args.lists()}
+
     def load_json(self, req: Request, schema: ma.Schema) -> Any:
-        if not is_json_request(req):
+        if req.mimetype != "application/json":  # werkzeug lower-cases it, parameters removed
             abort(415, message="Content-Type must be application/json")
         try:
             return orjson.loads(read_body(req))

@@ -2,6 +2,7 @@
 
 from http import HTTPStatus
 
+from flask import Response
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 
@@ -77,6 +78,10 @@ class ItemById(MethodView):
 
     @blp.response(HTTPStatus.NO_CONTENT)
     @blp.doc(responses=documented_errors(NOT_FOUND, UNAVAILABLE))
-    def delete(self, item_id: int) -> None:
+    def delete(self, item_id: int) -> Response:
         """Delete an item."""
         services.delete_item(item_id)
+        # No content, so no Content-Type either (a JSON answer would label the empty body).
+        answer = Response(status=HTTPStatus.NO_CONTENT)
+        del answer.headers["Content-Type"]
+        return answer

@@ -4,6 +4,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response, status
 from pydantic import BeforeValidator
+from starlette.routing import Match
+from starlette.types import Scope
 
 from ...schemas.item import ItemCreate, ItemPage, ItemRead, ItemUpdate
 from ...services import items as service
@@ -11,10 +13,39 @@ from ..deps import SessionDep
 from ..errors import error_responses
 from ..routing import JSONBodyRoute
 
-router = APIRouter(prefix="/items", tags=["items"], route_class=JSONBodyRoute)
-
 # Ids are 32-bit integers in every database; larger values can only be "not found".
 MAX_ID = 2**31 - 1
+
+
+def is_id(text: str) -> bool:
+    """ASCII digits for a number in 1..MAX_ID (leading zeros allowed)."""
+    digits = text.lstrip("0")
+    # Checked before int(): Python refuses to convert strings of thousands of digits.
+    return (
+        text.isascii()
+        and text.isdigit()
+        and len(digits) <= len(str(MAX_ID))
+        and 1 <= int(digits or "0") <= MAX_ID
+    )
+
+
+class ItemRoute(JSONBodyRoute):
+    """A route whose `{item_id}` matches only an id: any other segment is no such path (404).
+
+    `abc`, `0` or an id out of range cannot name an item, whatever the method or body: the
+    answer is the 404 of an unknown path, as in every stackpick starter, rather than a 405,
+    415 or 422 about a request for something that does not exist.
+    """
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        match, child_scope = super().matches(scope)
+        item_id = child_scope.get("path_params", {}).get("item_id")
+        if match is not Match.NONE and item_id is not None and not is_id(item_id):
+            return Match.NONE, {}
+        return match, child_scope
+
+
+router = APIRouter(prefix="/items", tags=["items"], route_class=ItemRoute)
 
 
 def ascii_digits(value: object) -> object:
@@ -27,6 +58,7 @@ def ascii_digits(value: object) -> object:
 
 # Placed after Path() and Query(): before them, their limits drop out of the OpenAPI document.
 ASCII_DIGITS = BeforeValidator(ascii_digits)
+# ItemRoute lets only ids through; the limits here describe them in the OpenAPI document.
 ItemId = Annotated[int, Path(ge=1, le=MAX_ID), ASCII_DIGITS]
 
 # The statuses each kind of operation can answer besides its success and 422.
