@@ -38,11 +38,7 @@ from typing import TypeVar
 
 import httpx
 
-BENCH = Path(__file__).resolve().parent
-REPO = BENCH.parent
-sys.path.insert(0, str(REPO / "tests"))
-
-from harness import (  # noqa: E402
+from harness import (
     Server,
     admin_execute,
     compose_app_environment,
@@ -55,6 +51,9 @@ from harness import (  # noqa: E402
     serve,
     throwaway_database,
 )
+
+BENCH = Path(__file__).resolve().parent
+REPO = BENCH.parent
 
 PROXY_HEADERS = {"X-Forwarded-Proto": "https"}
 SEED_ROWS = 200

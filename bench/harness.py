@@ -2,6 +2,8 @@
 
 Framework-agnostic: everything framework-specific is read from the generated project itself
 (its Makefile targets, its Dockerfile's ENV/RUN/COPY/CMD/HEALTHCHECK, its compose file).
+The benchmark (run.py, beside it) and the tests (pytest's `pythonpath` includes bench/) both
+import it.
 """
 
 from __future__ import annotations
