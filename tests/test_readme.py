@@ -42,3 +42,21 @@ def test_quick_start_generates_a_project(template_dir: Path, tmp_path: Path) -> 
     assert "stackpick recommends FastAPI" in result.stdout + result.stderr
     assert read_answers(destination)["framework"] == "fastapi"
     assert (destination / "docs/adr/0001-web-framework.md").is_file()
+
+
+def test_the_repository_cites_no_document_outside_itself() -> None:
+    """Code, tests and docs state the contract themselves (README, docs/contract.md): a
+    newcomer cannot open a specification that lives outside this repository."""
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    # Built from pieces, so that this file does not cite what it looks for.
+    spec, shared = "SP" + "EC", "../" + "shared"
+    outside = re.compile(rf"\b{spec}\b|{re.escape(shared)}\b")
+    citing = [
+        name
+        for name in tracked
+        if (REPO_ROOT / name).is_file()
+        and outside.search((REPO_ROOT / name).read_text(errors="ignore"))
+    ]
+    assert citing == []
