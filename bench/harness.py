@@ -149,11 +149,19 @@ def throwaway_database(database: str) -> Iterator[str]:
 
 
 class TcpProxy:
-    """Forwards a local port to a target; `stop()` closes every connection and the port."""
+    """Forwards a local port to a target; `stop()` closes every connection and the port.
+
+    It also counts the client's round trips: `turns` goes up each time a client speaks after
+    the target has spoken (or for the first time on a connection), so a message sent in
+    pieces counts once. A client that pipelines (sends its next message before the answer to
+    the last) may be counted more than once per wait; database drivers answering one query at
+    a time on a connection are counted exactly.
+    """
 
     def __init__(self, target_host: str, target_port: int) -> None:
         self.target = (target_host, target_port)
         self.port = free_port()
+        self.turns = 0
         self._sockets: list[socket.socket] = []
         self._listener: socket.socket | None = None
         self._lock = threading.Lock()
@@ -188,13 +196,27 @@ class TcpProxy:
                 continue
             with self._lock:
                 self._sockets += [client, upstream]
-            for source, sink in ((client, upstream), (upstream, client)):
-                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+            # Whose turn it is on this connection: the client's until it has spoken.
+            conversation = {"client_has_the_floor": False}
+            for source, sink, from_client in ((client, upstream, True), (upstream, client, False)):
+                threading.Thread(
+                    target=self._pipe, args=(source, sink, conversation, from_client), daemon=True
+                ).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(
+        self,
+        source: socket.socket,
+        sink: socket.socket,
+        conversation: dict[str, bool],
+        from_client: bool,
+    ) -> None:
         with contextlib.suppress(OSError):
             while data := source.recv(65536):
+                # Recorded before forwarding: the other side cannot answer what it has not got.
+                with self._lock:
+                    if from_client and not conversation["client_has_the_floor"]:
+                        self.turns += 1
+                    conversation["client_has_the_floor"] = from_client
                 sink.sendall(data)
         for sock in (source, sink):
             with contextlib.suppress(OSError):

@@ -12,9 +12,14 @@ pinned to the other core:
 - bare: the bare ASGI/WSGI server answering /health/live (bench/bare/).
 
 Scenarios: GET /health/live, GET /api/items?limit=10 on seeded PostgreSQL, POST /api/items,
-and the read again through a proxy that delays PostgreSQL traffic (bench/latency_proxy.py)
-at high concurrency. Every measurement starts a fresh server, warms it up, and rounds
-interleave the contenders; the table reports the median and the min-max.
+the read again through a proxy that delays PostgreSQL traffic (bench/latency_proxy.py) at
+high concurrency, and a burst: 256 connections reading the list from a server that has
+served nothing yet, for 10 s, with a 5 s timeout. Every measurement starts a fresh server,
+warms it up (except the burst), and rounds interleave the contenders; the tables report the
+median and the min-max. Beside them: the database round trips each request costs (counted
+by a proxy between the app and PostgreSQL), memory, and the time from start to the first
+200, both through `make serve` and as the image runs the app (`python -m <package>` in a
+virtual environment with its bytecode compiled).
 Ratios matter more than absolute numbers: they travel between machines, the numbers do not.
 """
 
@@ -40,6 +45,7 @@ import httpx
 
 from harness import (
     Server,
+    TcpProxy,
     admin_execute,
     compose_app_environment,
     copy_template,
@@ -66,6 +72,9 @@ class Scenario:
     script: str
     connections: int
     slow_database: bool = False
+    cold: bool = False  # no warm-up: the first requests find no connection open yet
+    timeout_s: float = 2.0  # wrk counts a request unanswered for this long as a timeout
+    seconds: float | None = None  # a fixed length instead of --duration
 
 
 SCENARIOS = [
@@ -73,7 +82,11 @@ SCENARIOS = [
     Scenario("read", "/api/items?limit=10", "get.lua", 32),
     Scenario("write", "/api/items", "post.lua", 32),
     Scenario("slow-db read", "/api/items?limit=10", "get.lua", 64, slow_database=True),
+    Scenario(
+        "burst", "/api/items?limit=10", "get.lua", 256, cold=True, timeout_s=5.0, seconds=10.0
+    ),
 ]
+ROUND_TRIP_PATHS = {"live": "/health/live", "read": "/api/items?limit=10", "write": "/api/items"}
 
 
 @dataclass(frozen=True)
@@ -105,11 +118,33 @@ FRAMEWORKS = {
 }
 
 
+@dataclass(frozen=True)
+class WrkRun:
+    rps: float
+    p99_ms: float
+    non_2xx: int
+    timeouts: int  # requests unanswered within the scenario's timeout
+    socket_errors: int  # connections refused, reset or failed while reading or writing
+
+
 @dataclass
 class Result:
     rps: list[float] = field(default_factory=list)
     p99_ms: list[float] = field(default_factory=list)
-    errors: int = 0
+    non_2xx: int = 0
+    timeouts: int = 0
+    socket_errors: int = 0
+
+    def add(self, run: WrkRun) -> None:
+        self.rps.append(run.rps)
+        self.p99_ms.append(run.p99_ms)
+        self.non_2xx += run.non_2xx
+        self.timeouts += run.timeouts
+        self.socket_errors += run.socket_errors
+
+    @property
+    def errors(self) -> int:
+        return self.non_2xx + self.timeouts + self.socket_errors
 
 
 @dataclass
@@ -118,7 +153,11 @@ class FrameworkReport:
     results: dict[tuple[str, str], Result] = field(default_factory=dict)
     rss_mb: list[float] = field(default_factory=list)
     cold_start_s: list[float] = field(default_factory=list)
+    image_cold_start_s: list[float] = field(default_factory=list)
     dependency_mb: float = 0.0
+    # Database round trips per request, by contender and ROUND_TRIP_PATHS key.
+    round_trips: dict[tuple[str, str], float] = field(default_factory=dict)
+    pool_connections: int = 0  # connections one worker can use at once
 
 
 def server_command(framework: Framework, contender: str, project: Path) -> list[str]:
@@ -140,13 +179,13 @@ def server_command(framework: Framework, contender: str, project: Path) -> list[
     ]
 
 
-def wrk(url: str, scenario: Scenario, seconds: float) -> tuple[float, float, int]:
-    """(requests/s, p99 latency in ms, non-2xx responses)."""
+def wrk(url: str, scenario: Scenario, seconds: float) -> WrkRun:
     command = [
         "wrk",
         "-t1",
         f"-c{scenario.connections}",
         f"-d{max(1, round(seconds))}s",
+        f"--timeout={scenario.timeout_s:g}s",
         "--latency",
         "-s",
         str(BENCH / scenario.script),
@@ -158,11 +197,18 @@ def wrk(url: str, scenario: Scenario, seconds: float) -> tuple[float, float, int
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
     value, unit = re.search(r"^\s+99%\s+([\d.]+)(us|ms|s)\s*$", output, re.M).groups()  # type: ignore[union-attr]
     p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-    # Failed requests: non-2xx answers, and requests that got no answer within wrk's 2 s.
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    timeouts = re.search(r"Socket errors: .*timeout (\d+)", output)
-    failed = sum(int(match.group(1)) for match in (errors, timeouts) if match)
-    return rps, p99, failed
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    socket = re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    )
+    connect, read, write, timeouts = (int(n) for n in socket.groups()) if socket else (0, 0, 0, 0)
+    return WrkRun(
+        rps,
+        p99,
+        non_2xx=int(non_2xx.group(1)) if non_2xx else 0,
+        timeouts=timeouts,
+        socket_errors=connect + read + write,
+    )
 
 
 def worker_rss_mb(root_pid: int) -> float:
@@ -254,7 +300,9 @@ def prepare(framework: str, work: Path, template: Path) -> Path:
 def dependency_size(project: Path, work: Path) -> float:
     venv = work / f"{project.name}-runtime-venv"
     env = project_environment(UV_PROJECT_ENVIRONMENT=str(venv))
-    run(["uv", "sync", "--frozen", "--no-dev", "--no-editable"], project, env)
+    # As the image installs it: no development tools, the package itself installed, not linked,
+    # and bytecode compiled ahead (the image's UV_COMPILE_BYTECODE).
+    run(["uv", "sync", "--frozen", "--no-dev", "--no-editable", "--compile-bytecode"], project, env)
     return directory_mb(venv)
 
 
@@ -318,13 +366,10 @@ def bench_framework(
                         with pinned_server(command, project, {**env, **url_env}, log) as server:
                             if contender == "starter" and scenario.name == "live":
                                 report.cold_start_s.append(server.started_in)
-                            if args.warmup:
+                            if args.warmup and not scenario.cold:
                                 wrk(server.url, scenario, args.warmup)
-                            rps, p99, errors = wrk(server.url, scenario, args.duration)
-                            result = report.results.setdefault((scenario.name, contender), Result())
-                            result.rps.append(rps)
-                            result.p99_ms.append(p99)
-                            result.errors += errors
+                            run = wrk(server.url, scenario, measured_seconds(scenario, args))
+                            report.results.setdefault((scenario.name, contender), Result()).add(run)
                             if contender == "starter" and scenario.name == "read":
                                 report.rss_mb.append(worker_rss_mb(server.process.pid))
                     if scenario.name == "write":
@@ -333,7 +378,92 @@ def bench_framework(
                             f"DELETE FROM {framework.items_table} WHERE id > {SEED_ROWS}",
                         )
             print(f"  {framework.name}: round {round_number + 1}/{args.rounds} done", flush=True)
+        for contender in ("starter", "minimal"):
+            command = server_command(framework, contender, project)
+            counts = count_round_trips(command, project, env, production, database_url, work)
+            for path, per_request in counts.items():
+                report.round_trips[(contender, path)] = per_request
+        admin_execute(database_url, f"DELETE FROM {framework.items_table} WHERE id > {SEED_ROWS}")
+        report.pool_connections = pool_connections(framework, project, production)
+        runtime_venv = work / f"{project.name}-runtime-venv"
+        for _ in range(args.cold_starts):
+            with serve(
+                [str(runtime_venv / "bin" / "python"), "-m", PACKAGE],
+                work,
+                {**env, **production},
+                work / f"{framework.name}-image.log",
+            ) as server:
+                report.image_cold_start_s.append(server.started_in)
     return report
+
+
+def measured_seconds(scenario: Scenario, args: argparse.Namespace) -> float:
+    """A scenario's own length, or --duration; a smoke run is never longer than --duration."""
+    seconds = scenario.seconds or args.duration
+    return min(seconds, args.duration) if args.smoke else seconds
+
+
+def count_round_trips(
+    command: list[str],
+    project: Path,
+    env: dict[str, str],
+    production: dict[str, str],
+    database_url: str,
+    work: Path,
+    requests: int = 50,
+) -> dict[str, float]:
+    """Database round trips per request, by ROUND_TRIP_PATHS key, one request at a time.
+
+    The app reaches PostgreSQL through a proxy that counts the times the app speaks after
+    the database has (harness.TcpProxy); its pool is warmed up first, so opening
+    connections is not counted.
+    """
+    host_port = database_url.split("@", 1)[1].split("/", 1)[0]
+    host, port = host_port.rsplit(":", 1)
+    proxy = TcpProxy(host, int(port))
+    proxy.start()
+    through_proxy = database_url.replace(host_port, f"127.0.0.1:{proxy.port}")
+    counts = {}
+    try:
+        with (
+            pinned_server(
+                command,
+                project,
+                {**env, **production, "DATABASE_URL": through_proxy},
+                work / "round-trips.log",
+            ) as server,
+            httpx.Client(base_url=server.url, headers=PROXY_HEADERS) as client,
+        ):
+            for name, path in ROUND_TRIP_PATHS.items():
+                method = "POST" if name == "write" else "GET"
+                body = {"name": "round trip"} if method == "POST" else None
+                for _ in range(5):  # open the connections the path needs
+                    client.request(method, path, json=body).raise_for_status()
+                before = proxy.turns
+                for _ in range(requests):
+                    client.request(method, path, json=body).raise_for_status()
+                counts[name] = (proxy.turns - before) / requests
+    finally:
+        proxy.stop()
+    return counts
+
+
+def pool_connections(framework: Framework, project: Path, production: dict[str, str]) -> int:
+    """How many queries one worker can have in flight: its pool, and its threads under WSGI."""
+    setting = {**parse_env_example(project), **production}
+    threads = int(setting.get("WEB_THREADS") or 0)
+    pool = setting.get("DB_POOL_SIZE", "")
+    size = int(pool) + int(setting.get("DB_MAX_OVERFLOW") or 0) if pool.isdigit() else threads
+    return min(size, threads) if framework.interface == "wsgi" else size
+
+
+def parse_env_example(project: Path) -> dict[str, str]:
+    """The documented defaults: `# NAME=value` lines of the project's .env.example."""
+    found = {}
+    for line in (project / ".env.example").read_text().splitlines():
+        if match := re.fullmatch(r"#? ?([A-Z][A-Z0-9_]*)=(.*)", line):
+            found[match.group(1)] = match.group(2)
+    return found
 
 
 def spread(values: list[float], digits: int = 0) -> str:
@@ -346,6 +476,7 @@ def spread(values: list[float], digits: int = 0) -> str:
 
 
 def markdown(reports: list[FrameworkReport], args: argparse.Namespace) -> str:
+    round_trip_s = 2 * args.delay_ms / 1000
     lines = [
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
         f"{platform.system()} {platform.release()}. {args.rounds} rounds x {args.duration:g} s, "
@@ -355,33 +486,76 @@ def markdown(reports: list[FrameworkReport], args: argparse.Namespace) -> str:
         "|---|---|---|---|---|---|---|---|",
     ]
     for report in reports:
-        for scenario in [s.name for s in SCENARIOS]:
+        for scenario in [s.name for s in SCENARIOS if s.name != "burst"]:
             starter = report.results.get((scenario, "starter"))
             if starter is None:
                 continue
             minimal = report.results.get((scenario, "minimal"), Result())
             bare = report.results.get((scenario, "bare"), Result())
-            ratio = (
-                f"{statistics.median(starter.rps) / statistics.median(minimal.rps):.2f}"
-                if minimal.rps
-                else "-"
-            )
             errors = starter.errors + minimal.errors + bare.errors
             lines.append(
                 f"| {report.framework} | {scenario} | {spread(starter.rps)} | {spread(minimal.rps)} "
-                f"| {spread(bare.rps)} | {ratio} | {spread(starter.p99_ms, 1)} | {errors} |"
+                f"| {spread(bare.rps)} | {ratio(starter.rps, minimal.rps)} "
+                f"| {spread(starter.p99_ms, 1)} | {errors} |"
             )
+    burst = next(s for s in SCENARIOS if s.name == "burst")
+    if any(("burst", "starter") in report.results for report in reports):
+        lines += [
+            "",
+            f"Burst: {burst.connections} connections on a server that has served nothing yet, "
+            f"{burst.seconds:g} s ({args.duration:g} s in a smoke run), {burst.timeout_s:g} s timeout.",
+            "",
+            "| framework | contender | answered req/s | p99 ms | non-2xx | timeouts | socket errors |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for report in reports:
+            for contender in ("starter", "minimal"):
+                if result := report.results.get(("burst", contender)):
+                    lines.append(
+                        f"| {report.framework} | {contender} | {spread(result.rps)} "
+                        f"| {spread(result.p99_ms, 1)} | {result.non_2xx} | {result.timeouts} "
+                        f"| {result.socket_errors} |"
+                    )
     lines += [
         "",
-        "| framework | worker RSS after load (MB) | cold start to first 200 (s) | runtime dependencies (MB) |",
-        "|---|---|---|---|",
+        "Database round trips per request (one request at a time, counted between the app and "
+        "PostgreSQL), and the slow-database read against its bound: the connections a worker "
+        f"can use at once / ({round_trip_s * 1000:g} ms x the read's round trips).",
+        "",
+        "| framework | starter live / read / write | minimal read / write | connections "
+        "| slow-db read req/s | bound | req/s / bound |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for report in reports:
+        trips = report.round_trips
+        starter_trips = " / ".join(f"{trips.get(('starter', p), 0):g}" for p in ROUND_TRIP_PATHS)
+        minimal_trips = " / ".join(f"{trips.get(('minimal', p), 0):g}" for p in ("read", "write"))
+        slow = report.results.get(("slow-db read", "starter"), Result())
+        read_trips = trips.get(("starter", "read"), 0)
+        bound = report.pool_connections / (round_trip_s * read_trips) if read_trips else 0.0
+        lines.append(
+            f"| {report.framework} | {starter_trips} | {minimal_trips} | {report.pool_connections} "
+            f"| {spread(slow.rps)} | {bound:,.0f} "
+            f"| {ratio(slow.rps, [bound]) if slow.rps and bound else '-'} |"
+        )
+    lines += [
+        "",
+        "| framework | worker RSS after load (MB) | cold start to first 200, `make serve` (s) "
+        "| cold start, `python -m` as in the image (s) | runtime dependencies (MB) |",
+        "|---|---|---|---|---|",
     ]
     for report in reports:
         lines.append(
             f"| {report.framework} | {spread(report.rss_mb, 1)} | {spread(report.cold_start_s, 2)} "
-            f"| {report.dependency_mb:.1f} |"
+            f"| {spread(report.image_cold_start_s, 2)} | {report.dependency_mb:.1f} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def ratio(numerators: list[float], denominators: list[float]) -> str:
+    if not numerators or not denominators:
+        return "-"
+    return f"{statistics.median(numerators) / statistics.median(denominators):.2f}"
 
 
 def main() -> None:
@@ -402,11 +576,14 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds per measurement")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds of load before each one")
     parser.add_argument("--delay-ms", type=float, default=20.0, help="slow-database delay")
+    parser.add_argument(
+        "--cold-starts", type=int, default=5, help="starts of the image's command to time"
+    )
     parser.add_argument("--output", type=Path, default=BENCH / "results" / "latest.md")
     args = parser.parse_args()
     if args.smoke:
-        args.rounds, args.duration, args.warmup = 1, 1.0, 0.0
-        args.scenarios = ["live", "read"]
+        args.rounds, args.duration, args.warmup, args.cold_starts = 1, 1.0, 0.0, 1
+        args.scenarios = ["live", "read", "burst"]
     reports = measure_starters(
         args.frameworks,
         ["wrk", "make"],

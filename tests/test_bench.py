@@ -6,12 +6,19 @@ its deterministic half measures what it claims: the cost of one request, the sam
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import subprocess
 import sys
+import threading
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from instructions import instructions_per_request
+
+from harness import TcpProxy
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
 
@@ -84,3 +91,48 @@ def test_instruction_counts_are_per_request_and_repeatable(app_dir: Path) -> Non
     # Two thousand more loop turns per request show up in the count of one request.
     busy = count(app_dir, 2000)
     assert busy - idle > 2000 * 10
+
+
+@pytest.fixture
+def line_server() -> Iterator[tuple[str, int]]:
+    """A TCP server that answers each newline-terminated line with `ok\\n`."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer(connection: socket.socket) -> None:
+        with connection, connection.makefile("rb") as lines:
+            for _ in lines:
+                connection.sendall(b"ok\n")
+
+    def accept() -> None:
+        with contextlib.suppress(OSError):
+            while True:
+                connection, _ = listener.accept()
+                threading.Thread(target=answer, args=(connection,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+    yield listener.getsockname()
+    listener.close()
+
+
+def test_the_proxy_counts_a_clients_round_trips(line_server: tuple[str, int]) -> None:
+    proxy = TcpProxy(*line_server)
+    proxy.start()
+    try:
+        with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as client:
+            answers = client.makefile("rb")
+            for question in (b"one\n", b"two\n", b"three\n"):
+                client.sendall(question)
+                assert answers.readline() == b"ok\n"
+            assert proxy.turns == 3
+            # A question sent in pieces is one round trip: the server has not spoken between them.
+            for piece in (b"fo", b"u", b"r\n"):
+                client.sendall(piece)
+                time.sleep(0.05)
+            assert answers.readline() == b"ok\n"
+            assert proxy.turns == 4
+        with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as client:
+            client.sendall(b"five\n")  # a new connection: the client speaks first
+            assert client.makefile("rb").readline() == b"ok\n"
+            assert proxy.turns == 5
+    finally:
+        proxy.stop()
