@@ -114,3 +114,18 @@ def closed_by_server(connection: Any) -> bool:
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # Objects stay usable after commit, so handlers can return what they just saved.
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for requests that only read, on the same pool as the others.
+
+    A request that runs one query needs no transaction around it. On PostgreSQL the query
+    then runs in autocommit mode, which saves the BEGIN and COMMIT round trips a transaction
+    costs; asyncpg switches modes without asking the server. MySQL's drivers would spend a
+    round trip to turn autocommit on and another to turn it off, more than they save: there
+    the query opens a transaction, which the pool's rollback ends when the connection goes
+    back. SQLite runs a lone SELECT outside a transaction already.
+    """
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
+    return async_sessionmaker(engine, expire_on_commit=False)
