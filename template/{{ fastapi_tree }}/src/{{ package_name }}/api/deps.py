@@ -24,9 +24,8 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request that only reads: nothing to commit, so nothing is.
 
-    Where the database allows it without an extra round trip (PostgreSQL, SQLite), each
-    query runs on its own instead of inside BEGIN ... COMMIT; see db/session.py. Anything
-    written through this session would not be committed: use SessionDep to write.
+    On PostgreSQL its queries run without BEGIN ... COMMIT around them (db/session.py says
+    why and where not). Anything written through it is never committed: use SessionDep.
     """
     async with request.app.state.read_session_factory() as session:
         yield session

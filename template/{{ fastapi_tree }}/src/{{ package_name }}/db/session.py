@@ -47,7 +47,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         return create_async_engine(
             url, echo=settings.db_echo, connect_args={"timeout": settings.db_pool_timeout}
         )
-    mysql = make_url(url).get_driver_name() == "aiomysql"
+    mysql = make_url(url).get_driver_name() == "aiomysql"  # MySQL and MariaDB
     engine = create_async_engine(
         url,
         echo=settings.db_echo,

@@ -17,9 +17,11 @@ class ItemNotFoundError(LookupError):
 
 
 # A page and the total, in one query: the page of items outer-joined to the count of all of
-# them. Joining the page to the count, rather than counting over the page (a window count),
-# keeps the total when the page is empty: an offset past the end still gives one row, which
-# carries the total and no item. Written once here; only limit and offset vary per request.
+# them. One query is one round trip, and the page and the total always agree, even with no
+# transaction around the read. Joining the page to the count, rather than counting over the
+# page (a window count), keeps the total when the page is empty: an offset past the end
+# still gives one row, which carries the total and no item. Built once; only limit and
+# offset vary per request.
 _items = Item.__table__
 _page = (
     select(_items)
