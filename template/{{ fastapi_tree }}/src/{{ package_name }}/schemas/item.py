@@ -99,7 +99,7 @@ class ItemPage(BaseModel):
 
 
 class ItemFields(Protocol):
-    """What an item's answer is written from: a model instance or a row of its columns."""
+    """What an item's answer is written from: a row of the items table, or an ItemRead."""
 
     @property
     def id(self) -> int: ...
