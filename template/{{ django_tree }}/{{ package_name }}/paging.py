@@ -1,31 +1,24 @@
 """A page of a list and the list's total, read from the database in one statement.
 
 Paging usually takes two queries, the page and then `COUNT(*)`, each a round trip to the
-database. Here the count rides along as a scalar subquery in the page's own SELECT:
+database. Here the count rides along in the page's own SELECT, as a window function:
 
-    SELECT id, name, ..., (SELECT COUNT(*) FROM items_item) AS list_total
+    SELECT id, name, ..., COUNT(*) OVER () AS list_total
     FROM items_item ORDER BY id LIMIT 10 OFFSET 20
 
-The subquery does not depend on the row, so the database counts once, with the cheapest plan
-it has for a count (a window function, COUNT(*) OVER (), would read every row of the list
-before returning the first). A page past the end of the list has no row to carry the total:
-only then is it counted on its own, a second statement.
+`COUNT(*) OVER ()` counts every row the query matches before LIMIT and OFFSET take the page,
+and Django builds it with little work of its own. The database still reads the whole list to
+count it, as a separate COUNT(*) would. A page past the end of the list has no row to carry
+the total: only then is it counted on its own, a second statement. Not for a distinct()
+queryset: the window counts rows before duplicates are removed.
 """
 
-from typing import Any, cast
+from typing import cast
 
-from django.db.models import Count, Model, QuerySet, Subquery, Value
+from django.db.models import Count, Model, QuerySet, Window
 
 # The name of the annotation that carries the total on each row of a page.
 TOTAL = "list_total"
-
-
-def count_of[M: Model](queryset: QuerySet[M, Any]) -> Subquery:
-    """`(SELECT COUNT(*) FROM ...)` over the rows of `queryset`, as an expression."""
-    # Grouping by a constant is no grouping at all: one count of every row the filters let
-    # through. The ordering is dropped, as a count does not need it.
-    counted = queryset.order_by().values(all=Value(1)).annotate(count=Count("*"))
-    return Subquery(counted.values("count"))
 
 
 def page_of[M: Model, Row](
@@ -37,7 +30,8 @@ def page_of[M: Model, Row](
     values_list() tuples. An instance also keeps the total as an attribute (TOTAL); a dict
     or a tuple comes back without it.
     """
-    rows = list(queryset.annotate(**{TOTAL: count_of(queryset)})[offset : offset + limit])
+    counted = queryset.annotate(**{TOTAL: Window(Count("*"))})
+    rows = list(counted[offset : offset + limit])
     if not rows:
         # From the start, the list is empty; further on, the page is past its end and the
         # list still has a length, which a count of its own tells.
