@@ -50,13 +50,15 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
         request: Request,
         view: APIView | None = None,
     ) -> list[Row] | None:
-        if not isinstance(queryset, QuerySet):  # a list the view made itself
-            return super().paginate_queryset(queryset, request, view)
         self.request = request
         params = self.page_params(request)  # both at once: one 422 names every problem
         self.limit, self.offset = params["limit"], params["offset"]
-        page, self.count = page_of(queryset, offset=self.offset, limit=self.limit)
-        return page
+        if isinstance(queryset, QuerySet):
+            page, self.count = page_of(queryset, offset=self.offset, limit=self.limit)
+            return page
+        # A list the view made itself.
+        self.count = len(queryset)
+        return list(queryset[self.offset : self.offset + self.limit])
 
     def get_limit(self, request: Request) -> int:
         return self.page_params(request)["limit"]
