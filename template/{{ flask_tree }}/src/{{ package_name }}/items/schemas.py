@@ -7,10 +7,11 @@ from typing import Any, NotRequired, TypedDict
 
 import marshmallow as ma
 from marshmallow import fields, validate
+from sqlalchemy import Row
 
 from ..database import MAX_ID
 from ..timestamps import format_timestamp
-from .models import NAME_MAX_LENGTH, Item
+from .models import NAME_MAX_LENGTH
 
 DESCRIPTION_MAX_LENGTH = 2000
 
@@ -139,5 +140,6 @@ class PageQuery(TypedDict):
 
 
 class ItemPage(TypedDict):
-    items: Sequence[Item]
+    # Rows with the Item's columns as attributes, as ItemSchema reads them.
+    items: Sequence[Row[Any]]
     total: int

@@ -1,12 +1,10 @@
 """Item use cases, kept apart from HTTP so they can be reused and tested on their own."""
 
-from collections.abc import Sequence
+from sqlalchemy import func, select, true
 
-from sqlalchemy import func, select
-
-from ..extensions import db
+from ..extensions import db, read_without_transaction
 from .models import Item
-from .schemas import ItemCreate, ItemUpdate
+from .schemas import ItemCreate, ItemPage, ItemUpdate
 
 
 class ItemNotFoundError(LookupError):
@@ -15,10 +13,26 @@ class ItemNotFoundError(LookupError):
         self.item_id = item_id
 
 
-def list_items(*, limit: int, offset: int) -> tuple[Sequence[Item], int]:
-    total = db.session.scalar(select(func.count()).select_from(Item))
-    items = db.session.scalars(select(Item).order_by(Item.id).limit(limit).offset(offset))
-    return items.all(), total or 0
+def list_items(*, limit: int, offset: int) -> ItemPage:
+    """A page of items by id and how many there are in all, from one statement (one snapshot).
+
+    The page is outer-joined to the count, so a page past the end is still one row: the
+    total, with nulls for an item. The rows are only written out, never changed, so they are
+    read as plain rows rather than Item objects the session would track.
+    """
+    total = select(func.count().label("total")).select_from(Item).subquery("total")
+    page = select(Item).order_by(Item.id).limit(limit).offset(offset).subquery("page")
+    statement = (
+        select(page, total.c.total).select_from(total.outerjoin(page, true())).order_by(page.c.id)
+    )
+    rows = read_without_transaction().execute(statement).all()
+    return {"items": [row for row in rows if row.id is not None], "total": rows[0].total}
+
+
+def read_item(item_id: int) -> Item:
+    """An item, for a request that only reads it."""
+    read_without_transaction()
+    return get_item(item_id)
 
 
 def get_item(item_id: int) -> Item:

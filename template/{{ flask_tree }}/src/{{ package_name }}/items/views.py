@@ -50,8 +50,7 @@ class Items(MethodView):
     @blp.doc(responses=documented_errors(UNAVAILABLE))
     def get(self, page: PageQuery) -> ItemPage:
         """List items by id, a page at a time."""
-        items, total = services.list_items(limit=page["limit"], offset=page["offset"])
-        return {"items": items, "total": total}
+        return services.list_items(limit=page["limit"], offset=page["offset"])
 
     @blp.arguments(ItemCreateSchema)
     @blp.response(HTTPStatus.CREATED, ItemSchema)
@@ -67,7 +66,7 @@ class ItemById(MethodView):
     @blp.doc(responses=documented_errors(NOT_FOUND, UNAVAILABLE))
     def get(self, item_id: int) -> Item:
         """Read an item."""
-        return services.get_item(item_id)
+        return services.read_item(item_id)
 
     @blp.arguments(ItemUpdateSchema)
     @blp.response(HTTPStatus.OK, ItemSchema)
