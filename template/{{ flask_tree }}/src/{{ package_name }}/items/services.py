@@ -1,6 +1,8 @@
 """Item use cases, kept apart from HTTP so they can be reused and tested on their own."""
 
-from sqlalchemy import func, select, true
+from typing import Any
+
+from sqlalchemy import Integer, Select, bindparam, func, select, true
 
 from ..extensions import db, read_without_transaction
 from .models import Item
@@ -13,19 +15,31 @@ class ItemNotFoundError(LookupError):
         self.item_id = item_id
 
 
-def list_items(*, limit: int, offset: int) -> ItemPage:
-    """A page of items by id and how many there are in all, from one statement (one snapshot).
+def _list_items_statement() -> Select[Any]:
+    """A page of items by id and how many there are in all, as one statement (one snapshot).
 
     The page is outer-joined to the count, so a page past the end is still one row: the
-    total, with nulls for an item. The rows are only written out, never changed, so they are
-    read as plain rows rather than Item objects the session would track.
+    total, with nulls for an item. Built once: the page's limit and offset are parameters.
     """
     total = select(func.count().label("total")).select_from(Item).subquery("total")
-    page = select(Item).order_by(Item.id).limit(limit).offset(offset).subquery("page")
-    statement = (
-        select(page, total.c.total).select_from(total.outerjoin(page, true())).order_by(page.c.id)
+    page = (
+        select(Item)
+        .order_by(Item.id)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery("page")
     )
-    rows = read_without_transaction().execute(statement).all()
+    both = total.outerjoin(page, true())
+    return select(page, total.c.total).select_from(both).order_by(page.c.id)
+
+
+LIST_ITEMS = _list_items_statement()
+
+
+def list_items(*, limit: int, offset: int) -> ItemPage:
+    # Plain rows rather than Item objects: the page is only written out, so the session need
+    # not track it.
+    rows = read_without_transaction().execute(LIST_ITEMS, {"limit": limit, "offset": offset}).all()
     return {"items": [row for row in rows if row.id is not None], "total": rows[0].total}
 
 
