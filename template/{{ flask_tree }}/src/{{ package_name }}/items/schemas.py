@@ -140,7 +140,7 @@ class PageQuery(TypedDict):
 
 
 class ItemPage(TypedDict):
-    # Rows with the Item's columns as attributes, as ItemSchema reads them.
+    # Rows with the Item's columns as attributes: id, name, description, created_at.
     items: Sequence[Row[Any]]
     total: int
 
