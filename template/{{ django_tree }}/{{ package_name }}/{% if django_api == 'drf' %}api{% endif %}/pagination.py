@@ -1,12 +1,16 @@
 import re
+from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Model, QuerySet
 from rest_framework import pagination, serializers
 from rest_framework.fields import empty
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from ..converters import MAX_ID
+from ..paging import page_of
 from .errors import InvalidRequest
 
 # Offsets up to the largest id, as in every stackpick starter; larger ones are refused (422).
@@ -36,7 +40,25 @@ class LimitOffsetPagination(pagination.LimitOffsetPagination):
     """`limit` and `offset` paging that answers {"items": [...], "total": N}.
 
     Out-of-range or malformed values answer 422, where DRF would quietly use its defaults.
+    The page and the total come from one query (paging.py), where DRF would run two: the
+    page's rows and a count.
     """
+
+    def paginate_queryset[M: Model, Row](
+        self,
+        queryset: QuerySet[M, Row] | Sequence[Row],
+        request: Request,
+        view: APIView | None = None,
+    ) -> list[Row] | None:
+        self.request = request
+        params = self.page_params(request)  # both at once: one 422 names every problem
+        self.limit, self.offset = params["limit"], params["offset"]
+        if isinstance(queryset, QuerySet):
+            page, self.count = page_of(queryset, offset=self.offset, limit=self.limit)
+            return page
+        # A list the view made itself.
+        self.count = len(queryset)
+        return list(queryset[self.offset : self.offset + self.limit])
 
     def get_limit(self, request: Request) -> int:
         return self.page_params(request)["limit"]

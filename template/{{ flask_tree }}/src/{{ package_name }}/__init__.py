@@ -9,7 +9,7 @@ from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 
 from . import health, items
 from .config import Config, config_from_environment
-from .database import replace_connections_the_server_closed
+from .database import begin_transactions_explicitly, replace_connections_the_server_closed
 from .docs import swagger_ui_assets
 from .errors import DATABASE_UNAVAILABLE_ERRORS, database_unavailable
 from .extensions import api, db, end_session, migrate
@@ -46,9 +46,10 @@ def create_app(config: Config | None = None) -> Flask:
 
     db.init_app(app)
     app.teardown_appcontext(end_session)
-    if not app.config["DB_POOL_PRE_PING"]:
-        with app.app_context():
-            for engine in db.engines.values():
+    with app.app_context():
+        for engine in db.engines.values():
+            begin_transactions_explicitly(engine)
+            if not app.config["DB_POOL_PRE_PING"]:
                 replace_connections_the_server_closed(engine)
     migrate.init_app(app, db)
     api.init_app(app)

@@ -7,9 +7,11 @@ from flask import Flask, current_app
 from flask.typing import ResponseReturnValue
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
+from .database import WITHOUT_TRANSACTION
 from .errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, ErrorSchema, error_response
 from .orm import Base
 from .routing import IdConverter, id_parameter_schema
@@ -52,6 +54,19 @@ class Blueprint(flask_smorest.Blueprint):  # type: ignore[misc]  # flask-smorest
 # Models subclass `Base` itself rather than `db.Model` (a class made at run time, which type
 # checkers cannot follow); both share one registry, so `db.metadata` holds every table.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+
+
+def read_without_transaction() -> Connection:
+    """The request's connection, for a request that only reads: no BEGIN, no COMMIT.
+
+    Each statement then sees the database as it is when it runs, so a request that reads with
+    one statement (or whose reads need not agree with each other) needs no transaction. Call
+    it before the request's first query; a session that has begun a transaction keeps it.
+    """
+    session = db.session()
+    if session.in_transaction():
+        return session.connection()
+    return session.connection(execution_options=WITHOUT_TRANSACTION)
 
 
 def end_session(error: BaseException | None) -> None:

@@ -8,6 +8,7 @@ import marshmallow as ma
 from flask import current_app
 from sqlalchemy import Engine, text
 
+from .database import WITHOUT_TRANSACTION
 from .extensions import Blueprint, db
 
 blp = Blueprint("health", __name__, url_prefix="/health", description="Health probes")
@@ -27,7 +28,7 @@ class ReadinessSchema(ma.Schema):
 
 def ping(engine: Engine) -> None:
     with engine.connect() as connection:
-        connection.execute(text("SELECT 1"))
+        connection.execution_options(**WITHOUT_TRANSACTION).execute(text("SELECT 1"))
 
 
 def database_error(engine: Engine, timeout: float) -> BaseException | None:

@@ -21,6 +21,16 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
             raise
 
 
+async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """One session per request that only reads: nothing to commit, so nothing is.
+
+    On PostgreSQL its queries run without BEGIN ... COMMIT around them (db/session.py says
+    why and where not). Anything written through it is never committed: use SessionDep.
+    """
+    async with request.app.state.read_session_factory() as session:
+        yield session
+
+
 def get_http_client(request: Request) -> httpx.AsyncClient:
     """The app's one outbound HTTP client (connection pooling, shared timeouts)."""
     client: httpx.AsyncClient = request.app.state.http_client
@@ -34,5 +44,6 @@ def get_app_settings(request: Request) -> Settings:
 
 # scope="function" commits before the response is sent, so a failed commit is never a 2xx.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+ReadSessionDep = Annotated[AsyncSession, Depends(get_read_session)]
 HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection
+from sqlalchemy.pool import ConnectionPoolEntry, PoolProxiedConnection, PoolResetState
 
 from ..core.config import Settings
 
@@ -47,6 +47,7 @@ def create_engine(settings: Settings) -> AsyncEngine:
         return create_async_engine(
             url, echo=settings.db_echo, connect_args={"timeout": settings.db_pool_timeout}
         )
+    mysql = make_url(url).get_driver_name() == "aiomysql"  # MySQL and MariaDB
     engine = create_async_engine(
         url,
         echo=settings.db_echo,
@@ -56,8 +57,12 @@ def create_engine(settings: Settings) -> AsyncEngine:
         pool_timeout=settings.db_pool_timeout,
         pool_pre_ping=settings.db_pool_pre_ping,
         pool_recycle=1800,
+        # On MySQL the pool's reset is roll_back_open_transaction (below).
+        pool_reset_on_return=None if mysql else "rollback",
     )
     event.listen(engine.sync_engine, "checkout", replace_if_closed_by_server)
+    if mysql:
+        event.listen(engine.sync_engine, "reset", roll_back_open_transaction)
     return engine
 
 
@@ -83,6 +88,20 @@ def bounded_connecting(url: str, timeout: float) -> dict[str, Any]:
         return await asyncio.wait_for(attempt, timeout)
 
     return {"async_creator": connect}
+
+
+def roll_back_open_transaction(
+    dbapi_connection: Any, record: ConnectionPoolEntry, state: PoolResetState
+) -> None:
+    """Roll back what a MySQL connection returned to the pool left open, and only that.
+
+    The pool's usual reset sends ROLLBACK whenever a connection comes back, although the
+    request's COMMIT or ROLLBACK has nearly always ended its transaction already: a round
+    trip per request for nothing. aiomysql knows from the server's last answer whether a
+    transaction is still open, without asking.
+    """
+    if state.asyncio_safe and dbapi_connection.driver_connection.get_transaction_status():
+        dbapi_connection.rollback()
 
 
 def replace_if_closed_by_server(
@@ -113,4 +132,19 @@ def closed_by_server(connection: Any) -> bool:
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     # Objects stay usable after commit, so handlers can return what they just saved.
+    return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for requests that only read, on the same pool as the others.
+
+    A request that runs one query needs no transaction around it. On PostgreSQL the query
+    then runs in autocommit mode, which saves the BEGIN and COMMIT round trips a transaction
+    costs; asyncpg switches modes without asking the server. MySQL's drivers would spend a
+    round trip to turn autocommit on and another to turn it off, more than they save: there
+    the query opens a transaction, which the session's ROLLBACK ends when the request is
+    done. SQLite runs a lone SELECT outside a transaction already.
+    """
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="AUTOCOMMIT")
     return async_sessionmaker(engine, expire_on_commit=False)

@@ -1,8 +1,10 @@
 """The items API's request and response bodies."""
 
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Protocol
 
+import orjson
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -94,3 +96,39 @@ class ItemRead(BaseModel):
 class ItemPage(BaseModel):
     items: list[ItemRead]
     total: int
+
+
+class ItemFields(Protocol):
+    """What an item's answer is written from: a row of the items table, or an ItemRead."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def description(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+def item_page_json(items: Iterable[ItemFields], total: int) -> bytes:
+    """An ItemPage as JSON, written straight from the items.
+
+    The same bytes as `ItemPage(...).model_dump_json()` (tests/test_items.py compares them).
+    The items come from our own database, already of the right types: validating each into
+    an ItemRead only to serialise it again would check nothing and cost every list request.
+    """
+    return orjson.dumps(
+        {
+            "items": [
+                {
+                    "id": item.id,
+                    "name": item.name,
+                    "description": item.description,
+                    "created_at": format_timestamp(item.created_at),
+                }
+                for item in items
+            ],
+            "total": total,
+        }
+    )

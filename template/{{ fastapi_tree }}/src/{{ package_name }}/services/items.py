@@ -1,8 +1,9 @@
 """Item use cases, kept apart from HTTP so they can be reused and tested on their own."""
 
 from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Row, bindparam, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..models.item import Item
@@ -15,12 +16,38 @@ class ItemNotFoundError(LookupError):
         self.item_id = item_id
 
 
+# A page and the total, in one query: the page of items outer-joined to the count of all of
+# them. One query is one round trip, and the page and the total always agree, even with no
+# transaction around the read. Joining the page to the count, rather than counting over the
+# page (a window count), keeps the total when the page is empty: an offset past the end
+# still gives one row, which carries the total and no item. Built once; only limit and
+# offset vary per request.
+_items = Item.__table__
+_page = (
+    select(_items)
+    .order_by(_items.c.id)
+    .limit(bindparam("limit", type_=Integer))
+    .offset(bindparam("offset", type_=Integer))
+    .subquery("page")
+)
+_total = select(func.count().label("total")).select_from(_items).subquery("total")
+PAGE_WITH_TOTAL = (
+    select(_total.c.total, _page).select_from(_total.outerjoin(_page, true())).order_by(_page.c.id)
+)
+
+
 async def list_items(
     session: AsyncSession, *, limit: int, offset: int
-) -> tuple[Sequence[Item], int]:
-    total = await session.scalar(select(func.count()).select_from(Item))
-    items = await session.scalars(select(Item).order_by(Item.id).limit(limit).offset(offset))
-    return items.all(), total or 0
+) -> tuple[Sequence[Row[Any]], int]:
+    """One page of items, oldest first, and how many items there are in all.
+
+    The items are rows of the item columns (`id`, `name`, ...), ready to be written out
+    as they are: nothing on this path changes them, so no model instances are built.
+    """
+    result = await session.execute(PAGE_WITH_TOTAL, {"limit": limit, "offset": offset})
+    rows = result.all()
+    total: int = rows[0].total
+    return (rows if rows[0].id is not None else ()), total
 
 
 async def get_item(session: AsyncSession, item_id: int) -> Item:

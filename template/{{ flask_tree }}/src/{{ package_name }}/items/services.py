@@ -1,12 +1,12 @@
 """Item use cases, kept apart from HTTP so they can be reused and tested on their own."""
 
-from collections.abc import Sequence
+from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Select, bindparam, func, select, true
 
-from ..extensions import db
+from ..extensions import db, read_without_transaction
 from .models import Item
-from .schemas import ItemCreate, ItemUpdate
+from .schemas import ItemCreate, ItemPage, ItemUpdate
 
 
 class ItemNotFoundError(LookupError):
@@ -15,10 +15,38 @@ class ItemNotFoundError(LookupError):
         self.item_id = item_id
 
 
-def list_items(*, limit: int, offset: int) -> tuple[Sequence[Item], int]:
-    total = db.session.scalar(select(func.count()).select_from(Item))
-    items = db.session.scalars(select(Item).order_by(Item.id).limit(limit).offset(offset))
-    return items.all(), total or 0
+def _list_items_statement() -> Select[Any]:
+    """A page of items by id and how many there are in all, as one statement (one snapshot).
+
+    The page is outer-joined to the count, so a page past the end is still one row: the
+    total, with nulls for an item. Built once: the page's limit and offset are parameters.
+    """
+    total = select(func.count().label("total")).select_from(Item).subquery("total")
+    page = (
+        select(Item)
+        .order_by(Item.id)
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=Integer))
+        .subquery("page")
+    )
+    both = total.outerjoin(page, true())
+    return select(page, total.c.total).select_from(both).order_by(page.c.id)
+
+
+LIST_ITEMS = _list_items_statement()
+
+
+def list_items(*, limit: int, offset: int) -> ItemPage:
+    # Plain rows rather than Item objects: the page is only written out, so the session need
+    # not track it.
+    rows = read_without_transaction().execute(LIST_ITEMS, {"limit": limit, "offset": offset}).all()
+    return {"items": [row for row in rows if row.id is not None], "total": rows[0].total}
+
+
+def read_item(item_id: int) -> Item:
+    """An item, for a request that only reads it."""
+    read_without_transaction()
+    return get_item(item_id)
 
 
 def get_item(item_id: int) -> Item:

@@ -7,9 +7,9 @@ from pydantic import BeforeValidator
 from starlette.routing import Match
 from starlette.types import Scope
 
-from ...schemas.item import ItemCreate, ItemPage, ItemRead, ItemUpdate
+from ...schemas.item import ItemCreate, ItemPage, ItemRead, ItemUpdate, item_page_json
 from ...services import items as service
-from ..deps import SessionDep
+from ..deps import ReadSessionDep, SessionDep
 from ..errors import error_responses
 from ..routing import JSONBodyRoute
 
@@ -72,14 +72,15 @@ WITH_BODY = error_responses(
 ONE_ITEM_WITH_BODY = {**ONE_ITEM, **WITH_BODY}
 
 
-@router.get("", responses=READ)
+# Answered with the JSON written from the rows (schemas/item.py); response_model documents it.
+@router.get("", response_model=ItemPage, responses=READ)
 async def list_items(
-    session: SessionDep,
+    session: ReadSessionDep,
     limit: Annotated[int, Query(ge=1, le=100), ASCII_DIGITS] = 20,
     offset: Annotated[int, Query(ge=0, le=MAX_ID), ASCII_DIGITS] = 0,
-) -> ItemPage:
+) -> Response:
     items, total = await service.list_items(session, limit=limit, offset=offset)
-    return ItemPage(items=[ItemRead.model_validate(item) for item in items], total=total)
+    return Response(item_page_json(items, total), media_type="application/json")
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, responses=WITH_BODY)
@@ -88,7 +89,7 @@ async def create_item(session: SessionDep, data: ItemCreate) -> ItemRead:
 
 
 @router.get("/{item_id}", responses=ONE_ITEM)
-async def get_item(session: SessionDep, item_id: ItemId) -> ItemRead:
+async def get_item(session: ReadSessionDep, item_id: ItemId) -> ItemRead:
     return ItemRead.model_validate(await service.get_item(session, item_id))
 
 
