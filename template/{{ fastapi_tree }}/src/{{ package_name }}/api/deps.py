@@ -11,8 +11,11 @@ from ..core.config import Settings
 
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
-    """One session per request: committed when the handler succeeds, rolled back otherwise."""
-    async with request.app.state.session_factory() as session:
+    """One session per request: committed when the handler succeeds, rolled back otherwise.
+
+    Requests take the pool's connections in turn (db/session.py's ConnectionQueue).
+    """
+    async with request.app.state.connection_queue.turn(), request.app.state.session_factory() as session:
         try:
             yield session
             await session.commit()
@@ -27,7 +30,10 @@ async def get_read_session(request: Request) -> AsyncIterator[AsyncSession]:
     On PostgreSQL its queries run without BEGIN ... COMMIT around them (db/session.py says
     why and where not). Anything written through it is never committed: use SessionDep.
     """
-    async with request.app.state.read_session_factory() as session:
+    async with (
+        request.app.state.connection_queue.turn(),
+        request.app.state.read_session_factory() as session,
+    ):
         yield session
 
 

@@ -1,8 +1,10 @@
 """The async engine and session factory, created by the app's lifespan."""
 
 import asyncio
+import contextlib
 import importlib
 import traceback
+from collections.abc import AsyncIterator
 from typing import Any
 
 from sqlalchemy import event
@@ -38,6 +40,41 @@ def is_database_outage(error: BaseException) -> bool:
         frame.f_globals.get("__name__", "").startswith("sqlalchemy.pool")
         for frame, _ in traceback.walk_tb(error.__traceback__)
     )
+
+
+class ConnectionQueue:
+    """Lets requests at the pool's connections in the order they asked, each for a bounded time.
+
+    SQLAlchemy's asyncio pool hands a returned connection to whichever request asks next,
+    even one that has only just arrived, ahead of those already waiting: under a burst larger
+    than the pool, a request can lose that race again and again until its wait runs out. In
+    front of the pool, a semaphore with one slot per connection (first come, first served, as
+    asyncio's is) admits requests in order, so the pool itself never makes one wait, and a
+    request that waits longer than DB_POOL_TIMEOUT gets a 503 with Retry-After instead of
+    hanging.
+    """
+
+    def __init__(self, slots: int, timeout: float) -> None:
+        self._slots = asyncio.Semaphore(slots)
+        self._timeout = timeout
+
+    @contextlib.asynccontextmanager
+    async def turn(self) -> AsyncIterator[None]:
+        """Hold one of the pool's connections' slots; PoolTimeoutError when none came free."""
+        try:
+            async with asyncio.timeout(self._timeout):
+                await self._slots.acquire()
+        except TimeoutError:
+            message = f"no database connection came free within {self._timeout:g} s"
+            raise PoolTimeoutError(message) from None
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
+def create_connection_queue(settings: Settings) -> ConnectionQueue:
+    return ConnectionQueue(settings.db_pool_size + settings.db_max_overflow, settings.db_pool_timeout)
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
