@@ -15,7 +15,10 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
 
     Requests take the pool's connections in turn (db/session.py's ConnectionQueue).
     """
-    async with request.app.state.connection_queue.turn(), request.app.state.session_factory() as session:
+    async with (
+        request.app.state.connection_queue.turn(),
+        request.app.state.session_factory() as session,
+    ):
         try:
             yield session
             await session.commit()

@@ -74,7 +74,8 @@ class ConnectionQueue:
 
 
 def create_connection_queue(settings: Settings) -> ConnectionQueue:
-    return ConnectionQueue(settings.db_pool_size + settings.db_max_overflow, settings.db_pool_timeout)
+    slots = settings.db_pool_size + settings.db_max_overflow
+    return ConnectionQueue(slots, settings.db_pool_timeout)
 
 
 def create_engine(settings: Settings) -> AsyncEngine:
