@@ -503,7 +503,7 @@ def markdown(reports: list[FrameworkReport], args: argparse.Namespace) -> str:
         lines += [
             "",
             f"Burst: {burst.connections} connections on a server that has served nothing yet, "
-            f"{burst.seconds:g} s ({args.duration:g} s in a smoke run), {burst.timeout_s:g} s timeout.",
+            f"{measured_seconds(burst, args):g} s, {burst.timeout_s:g} s timeout.",
             "",
             "| framework | contender | answered req/s | p99 ms | non-2xx | timeouts | socket errors |",
             "|---|---|---|---|---|---|---|",
