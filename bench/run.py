@@ -387,9 +387,11 @@ def bench_framework(
         report.pool_connections = pool_connections(framework, project, production)
         runtime_venv = work / f"{project.name}-runtime-venv"
         for _ in range(args.cold_starts):
+            # From the project folder, as the image's WORKDIR holds the code that is not
+            # installed as a package (Django's project).
             with serve(
                 [str(runtime_venv / "bin" / "python"), "-m", PACKAGE],
-                work,
+                project,
                 {**env, **production},
                 work / f"{framework.name}-image.log",
             ) as server:
@@ -584,12 +586,14 @@ def main() -> None:
     if args.smoke:
         args.rounds, args.duration, args.warmup, args.cold_starts = 1, 1.0, 0.0, 1
         args.scenarios = ["live", "read", "burst"]
-    reports = measure_starters(
-        args.frameworks,
-        ["wrk", "make"],
-        lambda framework, project, work: bench_framework(framework, project, work, args),
-    )
-    publish(markdown(reports, args), args.output)
+    reports: list[FrameworkReport] = []
+
+    def measure(framework: Framework, project: Path, work: Path) -> FrameworkReport:
+        reports.append(bench_framework(framework, project, work, args))
+        publish(markdown(reports, args), args.output)  # what is measured survives a later failure
+        return reports[-1]
+
+    measure_starters(args.frameworks, ["wrk", "make"], measure)
 
 
 T = TypeVar("T")
