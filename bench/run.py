@@ -1,6 +1,6 @@
 """Benchmark every framework's starter against its own ceilings, on this machine.
 
-    uv run python bench/run.py            # the full run (about 20 minutes)
+    uv run python bench/run.py            # the full run (about 30 minutes)
     uv run python bench/run.py --smoke    # seconds per framework: proves the harness works
 
 For each framework it generates the default starter (PostgreSQL), installs it, and measures
