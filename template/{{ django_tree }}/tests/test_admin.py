@@ -25,3 +25,14 @@ def test_admin_requires_a_staff_login(client: Client) -> None:
     response = client.get(reverse("admin:items_item_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_admin_says_what_it_saved(admin_client: Client) -> None:
+    """The admin's messages are kept in its session, not in a cookie, and shown once."""
+    saved = admin_client.post(reverse("admin:items_item_add"), {"name": "Gadget"})
+    assert saved.status_code == 302
+    assert "messages" not in saved.cookies
+    page = admin_client.get(saved["Location"]).content.decode()
+    assert "was added successfully" in page and "Gadget" in page
+    again = admin_client.get(saved["Location"]).content.decode()
+    assert "was added successfully" not in again
