@@ -5,6 +5,8 @@ with its own database pool. It passes every request to the app, so even a method
 not define gets the app's JSON 405 rather than a plain-text 400 from the server.
 """
 
+from typing import Any
+
 from granian import Granian
 from granian.constants import Interfaces
 from granian.log import LogLevels
@@ -17,6 +19,21 @@ from .core.config import get_settings
 # after this many seconds is killed, so the process exits well within the 10 s orchestrators
 # usually allow before SIGKILL.
 SHUTDOWN_TIMEOUT = 8
+
+
+def logging_config(level: str) -> dict[str, Any]:
+    """One format for the app's and granian's log lines, on stderr, at LOG_LEVEL."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"default": {"format": "%(asctime)s %(levelname)-8s %(name)s: %(message)s"}},
+        "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "default"}},
+        "root": {"handlers": ["stderr"], "level": level},
+        # granian's own handlers would print its lines in another format; let them propagate.
+        "loggers": {
+            name: {"handlers": [], "propagate": True} for name in ("_granian", "granian.access")
+        },
+    }
 
 
 def serving_app() -> Litestar:
@@ -36,6 +53,7 @@ def main() -> None:
         workers=settings.web_concurrency,
         websockets=False,
         log_level=LogLevels(settings.log_level.lower()),
+        log_dictconfig=logging_config(settings.log_level),
         log_access=settings.access_log,
         respawn_failed_workers=True,  # a crashed worker is replaced, not the whole server stopped
         workers_kill_timeout=SHUTDOWN_TIMEOUT,

@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import (
     HTTP_404_NOT_FOUND,
+    HTTP_405_METHOD_NOT_ALLOWED,
     HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     HTTP_415_UNSUPPORTED_MEDIA_TYPE,
     HTTP_422_UNPROCESSABLE_ENTITY,
@@ -67,10 +68,21 @@ def error(status_code: int, detail: Any, headers: dict[str, str] | None = None) 
     return Response({"detail": detail}, status_code=status_code, headers=headers)
 
 
+# The order an Allow header lists methods in (Litestar lists them in no fixed order).
+HTTP_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
 def http_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     """404, 405 (with Litestar's Allow header), 413, 415: `{"detail": ...}` and no more."""
     assert isinstance(exc, HTTPException)
-    return error(exc.status_code, exc.detail, exc.headers)
+    headers = dict(exc.headers or {})
+    if exc.status_code == HTTP_405_METHOD_NOT_ALLOWED and "allow" in headers:
+        allowed = {method.strip() for method in headers.pop("allow").split(",")}
+        headers["Allow"] = ", ".join(m for m in HTTP_METHODS if m in allowed)
+    detail = exc.detail
+    if exc.status_code == HTTP_413_REQUEST_ENTITY_TOO_LARGE:
+        detail = f"Request body over {request.app.state.settings.max_body_size} bytes"
+    return error(exc.status_code, detail, headers)
 
 
 # msgspec names a missing or unknown field in its message rather than in the path.
@@ -108,7 +120,8 @@ def json_invalid(request: Request[Any, Any, Any], exc: Exception) -> Response[An
 
 
 def item_not_found(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
-    return error(HTTP_404_NOT_FOUND, "Item not found")
+    """advanced-alchemy's NotFoundError: the id the path named is not in the table."""
+    return error(HTTP_404_NOT_FOUND, f"Item {request.path_params.get('item_id')} not found")
 
 
 def database_unavailable() -> Response[Any]:

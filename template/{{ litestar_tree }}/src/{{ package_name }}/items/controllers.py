@@ -5,8 +5,8 @@ from typing import Annotated
 
 from litestar import Controller, delete, get, patch, post
 from litestar.datastructures import State
-from litestar.di import Provide
-from litestar.params import Parameter
+from litestar.di import NamedDependency, Provide
+from litestar.params import JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..http.errors import INVALID, NOT_FOUND, UNAVAILABLE, WITH_BODY
@@ -29,7 +29,9 @@ async def provide_item_reader(state: State) -> AsyncIterator[ItemService]:
         yield ItemService(session=session)
 
 
-async def provide_item_writer(state: State, db_session: AsyncSession) -> AsyncIterator[ItemService]:
+async def provide_item_writer(
+    state: State, db_session: NamedDependency[AsyncSession]
+) -> AsyncIterator[ItemService]:
     """An item service on the request's session from the advanced-alchemy plugin.
 
     The service commits each write before the handler returns, so a failed commit is an
@@ -59,7 +61,7 @@ class ItemController(Controller):
 
     @get(dependencies=READER, responses={**INVALID, **UNAVAILABLE})
     async def list_items(
-        self, reader: ItemService, limit: Limit = 20, offset: Offset = 0
+        self, reader: NamedDependency[ItemService], limit: Limit = 20, offset: Offset = 0
     ) -> ItemPage:
         items, total = await reader.page(limit=limit, offset=offset)
         return ItemPage(items=[ItemRead.of(item) for item in items], total=total)
@@ -69,11 +71,13 @@ class ItemController(Controller):
         before_request=require_json_body,
         responses={**INVALID, **WITH_BODY, **UNAVAILABLE},
     )
-    async def create_item(self, writer: ItemService, data: ItemCreate) -> ItemRead:
+    async def create_item(
+        self, writer: NamedDependency[ItemService], data: JSONBody[ItemCreate]
+    ) -> ItemRead:
         return ItemRead.of(await writer.add(data))
 
     @get("/{item_id:int}", dependencies=READER, responses={**INVALID, **NOT_FOUND, **UNAVAILABLE})
-    async def get_item(self, reader: ItemService, item_id: ItemId) -> ItemRead:
+    async def get_item(self, reader: NamedDependency[ItemService], item_id: ItemId) -> ItemRead:
         return ItemRead.of(await reader.get(item_id))
 
     @patch(
@@ -82,11 +86,13 @@ class ItemController(Controller):
         before_request=require_json_body,
         responses={**INVALID, **NOT_FOUND, **WITH_BODY, **UNAVAILABLE},
     )
-    async def update_item(self, writer: ItemService, item_id: ItemId, data: ItemUpdate) -> ItemRead:
+    async def update_item(
+        self, writer: NamedDependency[ItemService], item_id: ItemId, data: JSONBody[ItemUpdate]
+    ) -> ItemRead:
         return ItemRead.of(await writer.change(item_id, data))
 
     @delete(
         "/{item_id:int}", dependencies=WRITER, responses={**INVALID, **NOT_FOUND, **UNAVAILABLE}
     )
-    async def delete_item(self, writer: ItemService, item_id: ItemId) -> None:
+    async def delete_item(self, writer: NamedDependency[ItemService], item_id: ItemId) -> None:
         await writer.remove(item_id)

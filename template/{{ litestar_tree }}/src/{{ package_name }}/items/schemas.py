@@ -7,6 +7,7 @@ and documents both in the OpenAPI document from the same definitions.
 from typing import Annotated
 
 import msgspec
+from litestar.params import KwargDefinition
 
 from ..core.timestamps import format_timestamp
 from ..models.item import NAME_MAX_LENGTH, Item
@@ -30,7 +31,7 @@ ItemDescription = Annotated[
 ]
 # Written as `2026-12-02T23:25:00.123456Z` (core/timestamps.py), the one format every response
 # uses; msgspec alone would drop a zero fraction.
-Timestamp = Annotated[str, msgspec.Meta(extra_json_schema={"format": "date-time"})]
+Timestamp = Annotated[str, KwargDefinition(format="date-time")]
 
 
 class ItemCreate(msgspec.Struct, forbid_unknown_fields=True):

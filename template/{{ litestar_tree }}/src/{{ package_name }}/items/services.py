@@ -29,7 +29,7 @@ class ItemService(SQLAlchemyAsyncRepositoryService[Item, ItemRepository]):
         one round trip serves a page. An offset past the end gives no row to carry the count;
         only then is the total counted on its own.
         """
-        items, total = await self.repository.list_and_count(
+        items, total = await self.repository.get_many_and_count(
             LimitOffset(limit=limit, offset=offset),
             OrderBy(field_name="id", sort_order="asc"),
         )
