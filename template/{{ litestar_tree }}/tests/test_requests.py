@@ -175,6 +175,18 @@ async def test_405_lists_every_method_the_path_serves(
     assert response.headers["allow"] == allowed
 
 
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [("/api/items", "GET, POST, OPTIONS"), ("/api/items/1", "GET, PATCH, DELETE, OPTIONS")],
+)
+async def test_options_lists_every_method_the_path_serves(
+    client: httpx.AsyncClient, path: str, allowed: str
+) -> None:
+    response = await client.options(path)
+    assert response.status_code == 204
+    assert response.headers["allow"] == allowed
+
+
 # Fullwidth and Arabic-Indic digits, signs, spaces, fractions, separators, hexadecimal.
 @pytest.mark.parametrize(
     "written", ["\uff12", "\u0662", "+{id}", " {id}", "{id}.0", "1_{id}", "0x1"]
