@@ -65,7 +65,8 @@ class _Body:
 
 
 class RequestGate:
-    """404 for what cannot name a resource; bodies the app left unread are read to the end.
+    """413 for a body declared too large, 404 for what cannot name a resource; bodies the app
+    left unread are read to the end.
 
     Routing in Litestar ignores a trailing slash and converts `{item_id:int}` with Python's
     int(), which reads fullwidth digits, ` 2` and `+2` as numbers. Here a path ending in a
@@ -117,22 +118,32 @@ class RequestGate:
                 message["headers"] = [*message["headers"], (b"connection", b"close")]
             await send(message)
 
+        if declared is not None and declared > self.max_body_size:
+            # Refused from the header alone, before routing: whatever else is wrong with the
+            # request, a body this large is the first thing to refuse.
+            detail = {"detail": f"Request body over {self.max_body_size} bytes"}
+            await self.answer(413, orjson.dumps(detail), send_after_body, send)
+            return
         if self.names_nothing(scope["path"]):
-            headers = [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(NOT_FOUND)).encode()),
-            ]
-            start: HTTPResponseStartEvent = {
-                "type": "http.response.start",
-                "status": 404,
-                "headers": headers,
-            }
-            await send_after_body(start)
-            answer: HTTPResponseBodyEvent = {
-                "type": "http.response.body",
-                "body": NOT_FOUND,
-                "more_body": False,
-            }
-            await send(answer)
+            await self.answer(404, NOT_FOUND, send_after_body, send)
             return
         await self.app(scope, body.receive if has_body else receive, send_after_body)
+
+    @staticmethod
+    async def answer(status: int, body: bytes, start: Send, send: Send) -> None:
+        """A JSON answer of the gate's own: `start` sends the head (after the body is read)."""
+        head: HTTPResponseStartEvent = {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+        await start(head)
+        content: HTTPResponseBodyEvent = {
+            "type": "http.response.body",
+            "body": body,
+            "more_body": False,
+        }
+        await send(content)

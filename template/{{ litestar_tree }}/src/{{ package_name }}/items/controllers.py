@@ -6,6 +6,7 @@ from typing import Annotated
 from litestar import Controller, delete, get, patch, post
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
+from litestar.exceptions import ValidationException
 from litestar.params import JSONBody, Parameter
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -49,10 +50,30 @@ READER = {"reader": Provide(provide_item_reader)}
 WRITER = {"writer": Provide(provide_item_writer)}
 
 ItemId = Annotated[int, Parameter(ge=1, le=MAX_ID)]
-# The gate (http/gate.py) lets only ASCII digits through as ids; query numbers are checked
-# by msgspec, which refuses anything but an integer's plain digits.
-Limit = Annotated[int, Parameter(ge=1, le=100)]
-Offset = Annotated[int, Parameter(ge=0, le=MAX_ID)]
+# Paging numbers arrive as text and are read by `whole_number`: msgspec would accept `1.0`
+# and refuse `05`, where every stackpick starter reads ASCII digits, leading zeros allowed.
+# The document still says what they are: integers in their range.
+Limit = Annotated[
+    str, Parameter(schema_extra={"type": "integer", "minimum": 1, "maximum": 100, "default": 20})
+]
+Offset = Annotated[
+    str, Parameter(schema_extra={"type": "integer", "minimum": 0, "maximum": MAX_ID, "default": 0})
+]
+
+
+def whole_number(text: str, name: str, low: int, high: int) -> int:
+    """`text` as a number in low..high written with ASCII digits; a 422 naming `name` if not."""
+    digits = text.lstrip("0")
+    # The length is checked before int(): Python refuses strings of thousands of digits.
+    digits_only = text.isascii() and text.isdigit() and len(digits) <= len(str(high))
+    if digits_only and low <= (number := int(digits or "0")) <= high:
+        return number
+    problem = {
+        "key": name,
+        "source": "query",
+        "message": f"must be a whole number from {low} to {high}, written with the digits 0-9",
+    }
+    raise ValidationException(f"Invalid {name}", extra=[problem])
 
 
 class ItemController(Controller):
@@ -61,9 +82,12 @@ class ItemController(Controller):
 
     @get(dependencies=READER, responses={**INVALID, **UNAVAILABLE})
     async def list_items(
-        self, reader: NamedDependency[ItemService], limit: Limit = 20, offset: Offset = 0
+        self, reader: NamedDependency[ItemService], limit: Limit = "20", offset: Offset = "0"
     ) -> ItemPage:
-        items, total = await reader.page(limit=limit, offset=offset)
+        items, total = await reader.page(
+            limit=whole_number(limit, "limit", 1, 100),
+            offset=whole_number(offset, "offset", 0, MAX_ID),
+        )
         return ItemPage(items=[ItemRead.of(item) for item in items], total=total)
 
     @post(
