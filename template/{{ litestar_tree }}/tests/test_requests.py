@@ -204,7 +204,9 @@ async def test_ids_are_ascii_digits_only(
     assert (await client.get(item_url)).json() == item
 
 
-@pytest.mark.parametrize("query", ["limit=%EF%BC%91", "limit=1e400", "offset=NaN", "offset=%00"])
+@pytest.mark.parametrize(
+    "query", ["limit=%EF%BC%91", "limit=1e400", "offset=NaN", "offset=%00", "limit=1.0", "limit=+5"]
+)
 async def test_paging_numbers_are_ascii_digits_only(client: httpx.AsyncClient, query: str) -> None:
     response = await client.get(f"/api/items?{query}")
     assert_refused(response, query.partition("=")[0])
@@ -217,3 +219,28 @@ async def test_unknown_paths_are_404_json(
 ) -> None:
     response = await client.request(method, path, content=b"{}", headers=JSON)
     assert (response.status_code, response.json()) == (404, {"detail": "Not Found"})
+
+
+async def test_paging_numbers_may_have_leading_zeros(client: httpx.AsyncClient) -> None:
+    response = await client.get("/api/items", params={"limit": "05", "offset": "0000"})
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "content_type"),
+    [
+        ("POST", "/api/items", "text/plain"),
+        ("POST", "/no/such/path", "application/json"),
+        ("PUT", "/api/items", "application/json"),
+        ("PATCH", "/api/items/abc", "application/json"),
+    ],
+)
+async def test_a_body_declared_too_large_is_refused_first(
+    client: httpx.AsyncClient, app: Litestar, method: str, path: str, content_type: str
+) -> None:
+    """413 before the 404, 405 or 415 the request would otherwise get."""
+    too_big = b"x" * (app.state.settings.max_body_size + 1)
+    response = await client.request(
+        method, path, content=too_big, headers={"content-type": content_type}
+    )
+    assert response.status_code == 413, response.text
