@@ -92,14 +92,15 @@ _SOURCES = {"body": "body", "query": "query", "path": "path", "header": "header"
 
 def _problem(entry: dict[str, Any]) -> Problem:
     message = str(entry.get("message", "Invalid value"))
-    source = _SOURCES.get(str(entry.get("source")), "body")
-    loc = [source]
+    loc = [_SOURCES.get(str(entry.get("source")), "body")]
     key = entry.get("key")
+    named = _NAMED_FIELD.search(message)
     if key and key != "data":  # "data" is the whole body
         loc.append(str(key))
-    if named := _NAMED_FIELD.search(message):
+    elif named:
         loc.append(named.group(1))
-        kind = "missing" if message.startswith("Object missing") else "extra_forbidden"
+    if named:
+        kind = "missing" if "missing required field" in message else "extra_forbidden"
     else:
         kind = "value_error"
     return Problem(loc=loc, msg=message, type=kind)

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..http.errors import INVALID, NOT_FOUND, UNAVAILABLE, WITH_BODY
 from ..http.gate import MAX_ID
-from ..http.json import require_json_body
+from ..http.json import json_body
 from .schemas import ItemCreate, ItemPage, ItemRead, ItemUpdate
 from .services import ItemService
 
@@ -61,19 +61,31 @@ Offset = Annotated[
 ]
 
 
-def whole_number(text: str, name: str, low: int, high: int) -> int:
-    """`text` as a number in low..high written with ASCII digits; a 422 naming `name` if not."""
+def whole_number(text: str, low: int, high: int) -> int | None:
+    """`text` as a number in low..high written with ASCII digits, or None."""
     digits = text.lstrip("0")
     # The length is checked before int(): Python refuses strings of thousands of digits.
     digits_only = text.isascii() and text.isdigit() and len(digits) <= len(str(high))
     if digits_only and low <= (number := int(digits or "0")) <= high:
         return number
-    problem = {
-        "key": name,
-        "source": "query",
-        "message": f"must be a whole number from {low} to {high}, written with the digits 0-9",
-    }
-    raise ValidationException(f"Invalid {name}", extra=[problem])
+    return None
+
+
+def paging(limit: str, offset: str) -> tuple[int, int]:
+    """The page asked for; a 422 naming each paging number that is not one."""
+    numbers = (
+        ("limit", whole_number(limit, 1, 100), "1 to 100"),
+        ("offset", whole_number(offset, 0, MAX_ID), f"0 to {MAX_ID}"),
+    )
+    problems = [
+        {"key": name, "source": "query", "message": f"must be a whole number from {bounds}"}
+        for name, value, bounds in numbers
+        if value is None
+    ]
+    page_limit, page_offset = (value for _, value, _ in numbers)
+    if problems or page_limit is None or page_offset is None:
+        raise ValidationException("Invalid paging", extra=problems)
+    return page_limit, page_offset
 
 
 class ItemController(Controller):
@@ -84,15 +96,13 @@ class ItemController(Controller):
     async def list_items(
         self, reader: NamedDependency[ItemService], limit: Limit = "20", offset: Offset = "0"
     ) -> ItemPage:
-        items, total = await reader.page(
-            limit=whole_number(limit, "limit", 1, 100),
-            offset=whole_number(offset, "offset", 0, MAX_ID),
-        )
+        page_limit, page_offset = paging(limit, offset)
+        items, total = await reader.page(limit=page_limit, offset=page_offset)
         return ItemPage(items=[ItemRead.of(item) for item in items], total=total)
 
     @post(
         dependencies=WRITER,
-        before_request=require_json_body,
+        before_request=json_body(ItemCreate),
         responses={**INVALID, **WITH_BODY, **UNAVAILABLE},
     )
     async def create_item(
@@ -107,7 +117,7 @@ class ItemController(Controller):
     @patch(
         "/{item_id:int}",
         dependencies=WRITER,
-        before_request=require_json_body,
+        before_request=json_body(ItemUpdate),
         responses={**INVALID, **NOT_FOUND, **WITH_BODY, **UNAVAILABLE},
     )
     async def update_item(
