@@ -115,6 +115,9 @@ FRAMEWORKS = {
     "flask": Framework(
         "flask", "items", "minimal_flask:app", "wsgi", f"{PACKAGE}.__main__:serving_app"
     ),
+    "litestar": Framework(
+        "litestar", "items", "minimal_litestar:app", "asgi", f"{PACKAGE}.__main__:serving_app"
+    ),
 }
 
 

@@ -662,10 +662,86 @@ def flask(database: str, package: str) -> Framework:
     )
 
 
+def litestar(database: str, package: str) -> Framework:
+    # The same async drivers as FastAPI's starter (db/session.py is shared between them).
+    driver = {"postgresql": "asyncpg>=0.30", "mysql": "aiomysql>=0.2", "sqlite": "aiosqlite>=0.21"}
+    return Framework(
+        key="litestar",
+        display_name="Litestar",
+        packaged=True,
+        dependencies=(
+            # 1.12: the model protocol strict mypy accepts for any declarative model (earlier
+            # releases typed __table__ as an instance attribute); get_many_and_count (1.10).
+            "advanced-alchemy>=1.12",
+            "alembic>=1.14",
+            driver[database],
+            "granian>=2.8",
+            "httpx>=0.28",
+            "litestar>=2.23",
+            "msgspec>=0.19",
+            "orjson>=3.10.7",
+            "sqlalchemy[asyncio]>=2.0.42",
+            # Swagger UI's files, served by the app instead of a CDN.
+            "swagger-ui-py>=25.7.1",
+            "uvloop>=0.21; sys_platform != 'win32'",
+        ),
+        # Development and tests run on SQLite whatever the production database.
+        dev_dependencies=(
+            *(() if database == "sqlite" else (driver["sqlite"],)),
+            "granian[reload]>=2.8",
+            MYPY,
+            PYTEST,
+            RUFF,
+        ),
+        mypy_plugins=(),
+        pytest_options=(),
+        typed_paths=("src", "tests", "migrations"),
+        secret=None,
+        migrate_argv=("alembic", "upgrade", "head"),
+        dev_command=(
+            "uv run granian --interface asgi --factory --reload --reload-paths src --port 8000 "
+            f"{package}.app:create_app"
+        ),
+        makemigrations_command='uv run alembic revision --autogenerate -m "$(m)"',
+        lint_commands=(),
+        runtime_paths=("alembic.ini", "migrations"),
+        build_steps=(),
+        build_packages=(),
+        runtime_packages=(),
+        compose_env=(),
+        settings=(
+            ENVIRONMENT,
+            HOST,
+            PORT,
+            WEB_CONCURRENCY,
+            MAX_BODY_SIZE,
+            Setting("DB_POOL_SIZE", "10", "Connections each worker keeps open"),
+            Setting(
+                "DB_MAX_OVERFLOW",
+                "0",
+                "Extra, short-lived connections a worker may open under load",
+            ),
+            DB_POOL_PRE_PING,
+            Setting(
+                "DB_CONNECT_TIMEOUT",
+                "2",
+                "Seconds to wait for the database to accept a connection (then 503)",
+            ),
+            DB_POOL_TIMEOUT,
+            HEALTH_TIMEOUT,
+            HTTP_TIMEOUT,
+            ACCESS_LOG,
+            LOG_LEVEL,
+        ),
+        prose=_prose("litestar", pyproject_tables=False),
+    )
+
+
 FRAMEWORKS: Final[dict[str, Callable[[str, str], Framework]]] = {
     "fastapi": fastapi,
     "django": django,
     "flask": flask,
+    "litestar": litestar,
 }
 
 

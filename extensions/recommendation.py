@@ -23,7 +23,12 @@ from jinja2.ext import Extension
 # Order matters: it breaks ties ("first leader in the order FastAPI, Django, Flask").
 FRAMEWORKS: Final = ("fastapi", "django", "flask")
 
-FRAMEWORK_NAMES: Final = {"fastapi": "FastAPI", "django": "Django", "flask": "Flask"}
+FRAMEWORK_NAMES: Final = {
+    "fastapi": "FastAPI",
+    "django": "Django",
+    "flask": "Flask",
+    "litestar": "Litestar",
+}
 
 MAJORITY_THRESHOLD: Final = 3
 
@@ -204,6 +209,14 @@ CONSEQUENCES: Final = {
         "The structure that Django would impose is this project's own: keep the app "
         "factory, blueprints and extensions layout as it grows.",
         "Extensions vary in quality and upkeep: review each before adding it.",
+    ),
+    "litestar": (
+        "Request validation, serialisation and the OpenAPI document come from type hints and "
+        "msgspec structs, with little overhead per request.",
+        "The request path is async end to end: database drivers and HTTP clients must be "
+        "async too, and a blocking call stalls every request on that worker.",
+        "A smaller ecosystem than FastAPI's or Django's: fewer ready-made integrations and "
+        "answers online, so the team reads Litestar's and advanced-alchemy's documentation.",
     ),
 }
 

@@ -35,7 +35,13 @@ IDENTITY = {"project_name": "Render Check", "author_name": "Team", "author_email
 def _variants() -> dict[str, dict[str, object]]:
     variants: dict[str, dict[str, object]] = {}
     pythons = ["3.12", "3.13", "3.14"]
-    stacks = [("fastapi", None), ("django", "ninja"), ("django", "drf"), ("flask", None)]
+    stacks = [
+        ("fastapi", None),
+        ("django", "ninja"),
+        ("django", "drf"),
+        ("flask", None),
+        ("litestar", None),
+    ]
     index = 0
     for framework, api in stacks:
         for database in ("postgresql", "mysql", "sqlite"):

@@ -44,6 +44,7 @@ STARTERS: dict[str, dict[str, str]] = {
     "django-ninja": {"framework": "django", "django_api": "ninja"},
     "django-drf": {"framework": "django", "django_api": "drf"},
     "flask": {"framework": "flask"},
+    "litestar": {"framework": "litestar"},
 }
 
 MAX_ID = 2**31 - 1

@@ -156,7 +156,7 @@ def test_development_secret_is_random_and_never_recorded(generate: Generate) -> 
     assert ".env" in (first / ".gitignore").read_text().splitlines()
 
 
-@pytest.mark.parametrize("framework", ["fastapi", "flask"])
+@pytest.mark.parametrize("framework", ["fastapi", "flask", "litestar"])
 def test_a_stack_that_signs_nothing_asks_for_no_secret(generate: Generate, framework: str) -> None:
     project = generate(framework=framework)
     assert not (project / ".env").exists()
@@ -419,6 +419,7 @@ def test_a_component_contributes_to_every_shared_file(tmp_path: Path) -> None:
         ("fastapi", "granian", "uvicorn"),
         ("django", "granian", "gunicorn"),
         ("flask", "granian", "gunicorn"),
+        ("litestar", "granian", "uvicorn"),
     ],
 )
 def test_readme_and_adr_say_which_server_runs_and_why(

@@ -38,6 +38,7 @@ ANSWER_SETS = [
             ("django", {"django_api": "ninja"}),
             ("django", {"django_api": "drf"}),
             ("flask", {}),
+            ("litestar", {}),
         ],
         DATABASES,
     )

@@ -2,7 +2,7 @@
 
 Each row is one generated project, proven end to end against the machine's real PostgreSQL
 and MariaDB. The rows cover the answers pairwise rather than exhaustively: every framework
-variant meets every database (12 rows), and the Python version and the dependency
+variant meets every database (15 rows), and the Python version and the dependency
 resolution (the lock's newest versions, or every direct dependency at its floor with
 `--resolution lowest-direct`) are spread so that every pair of values of any two of the four
 dimensions appears in some row. Quick runs skip all of it with `-m "not runtime"`.
@@ -94,6 +94,9 @@ ROWS: list[Row] = [
     Row("flask", "sqlite", "3.12", "highest"),
     Row("flask", "postgresql", "3.13", LOWEST),
     Row("flask", "mysql", "3.12", LOWEST),
+    Row("litestar", "sqlite", "3.13", "highest"),
+    Row("litestar", "postgresql", "3.12", LOWEST),
+    Row("litestar", "mysql", "3.13", LOWEST),
 ]
 
 

@@ -28,7 +28,7 @@ GIT_IDENTITY = {
     "GIT_COMMITTER_EMAIL": "tests@example.com",
 }
 
-FRAMEWORKS = ["fastapi", "flask", "django"]
+FRAMEWORKS = ["fastapi", "flask", "django", "litestar"]
 
 # What v1.1.0 changes in the shared Makefile (the conflict case edits the same line).
 OLD_TEST_LINE = "test: ## Run the tests (SQLite; set DATABASE_URL to test against a server)"

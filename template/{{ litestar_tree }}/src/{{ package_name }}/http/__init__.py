@@ -1,0 +1,1 @@
+"""HTTP plumbing every route shares: strict JSON bodies, error answers, the request gate."""

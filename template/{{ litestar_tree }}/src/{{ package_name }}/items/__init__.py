@@ -1,0 +1,1 @@
+"""The example resource: CRUD over items (controller, schemas, service)."""
