@@ -2,7 +2,9 @@
 
 The engine turns the questionnaire's answers into a recommended web framework,
 following the votes and rules the README states ("The questions", "How the
-recommendation is made": five decision questions plus the ML question). Everything
+recommendation is made": five decision questions plus the ML question vote among
+FastAPI, Django and Flask; the throughput question casts no vote but can refine the
+decision afterwards, to Litestar). Everything
 above the "Jinja layer" line is pure Python: no I/O, no Copier, so the tests import
 and exercise it directly.
 
@@ -12,7 +14,7 @@ package, so it must stay self-contained: import nothing from its siblings.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import product
 from typing import Any, Final
@@ -20,9 +22,12 @@ from typing import Any, Final
 from jinja2 import Environment
 from jinja2.ext import Extension
 
-# Order matters: it breaks ties ("first leader in the order FastAPI, Django, Flask").
+# The frameworks the answers vote for. Order matters: it breaks ties ("first leader in the
+# order FastAPI, Django, Flask").
 FRAMEWORKS: Final = ("fastapi", "django", "flask")
 
+# Every framework a project can be generated with: the voted ones, and those a refinement
+# rule reaches after the vote.
 FRAMEWORK_NAMES: Final = {
     "fastapi": "FastAPI",
     "django": "Django",
@@ -136,6 +141,18 @@ QUESTIONS: Final = (
             False: Choice((), "No ML on the roadmap, so this question favours no framework."),
         },
     ),
+    Question(
+        key="throughput_priority",
+        label="Throughput per server a top priority",
+        choices={
+            True: Choice(
+                (),
+                "No vote among the three; if FastAPI wins with an async-fluent team and no ML, "
+                "Litestar's lower per-request overhead takes its place.",
+            ),
+            False: Choice((), "Throughput per server is not the deciding concern: no vote."),
+        },
+    ),
 )
 
 QUESTIONS_BY_KEY: Final = {question.key: question for question in QUESTIONS}
@@ -183,7 +200,44 @@ RULE_EXPLANATIONS: Final = {
     "async_and_ml": "a tie, broken for FastAPI because async confidence is high and ML is on the roadmap",
     "move_fast": "a tie, broken for Django because async experience is mixed or low and time is tight",
     "greenfield_default": "a tie with no deciding signal, broken in the order FastAPI, Django, Flask",
+    "throughput_first": (
+        "FastAPI won the vote, and for an async-fluent team that puts throughput per server "
+        "first, with no ML on the roadmap, the comparison we follow names Litestar "
+        '("maximum throughput, senior team"): the same async, typed style with less '
+        "overhead per request"
+    ),
 }
+
+
+@dataclass(frozen=True)
+class Refinement:
+    """A rule applied after the vote: it moves one decided framework to another.
+
+    The vote chooses among FastAPI, Django and Flask; a refinement reaches a system the
+    comparison names beside them, for answers that single it out. The decided framework
+    becomes the runner-up.
+    """
+
+    rule: str
+    decided: str
+    framework: str
+    applies: Callable[[Mapping[str, Any]], bool]
+
+
+def _throughput_first(answers: Mapping[str, Any]) -> bool:
+    # ML keeps FastAPI: its ecosystem is the comparison's clearest single signal.
+    return (
+        answers["async_confidence"] == "high"
+        and answers["throughput_priority"]
+        and not answers["ml_on_roadmap"]
+    )
+
+
+REFINEMENTS: Final = (
+    Refinement(
+        "throughput_first", decided="fastapi", framework="litestar", applies=_throughput_first
+    ),
+)
 
 
 # What the team signs up for with each framework (for the decision record).
@@ -269,6 +323,14 @@ def decide(answers: Mapping[str, Any], votes: Mapping[str, int]) -> tuple[str, s
     return leaders[0], "greenfield_default"
 
 
+def refine(answers: Mapping[str, Any], framework: str) -> Refinement | None:
+    """The refinement that applies to the voted decision, if any."""
+    for refinement in REFINEMENTS:
+        if refinement.decided == framework and refinement.applies(answers):
+            return refinement
+    return None
+
+
 def runner_up_of(votes: Mapping[str, int], winner: str) -> str:
     """The best of the rest: most votes, ties broken in FastAPI, Django, Flask order."""
     others = [framework for framework in FRAMEWORKS if framework != winner]
@@ -288,6 +350,14 @@ def reasons_for(answers: Mapping[str, Any]) -> tuple[Reason, ...]:
     )
 
 
+# The admin screen each framework without a built-in one would take.
+ADMIN_LIBRARIES: Final = {
+    "fastapi": "sqladmin",
+    "flask": "Flask-Admin",
+    "litestar": "sqladmin (mounted as an ASGI app)",
+}
+
+
 def notes_for(answers: Mapping[str, Any], framework: str) -> tuple[str, ...]:
     """Advice that the vote alone does not capture."""
     notes = []
@@ -300,10 +370,16 @@ def notes_for(answers: Mapping[str, Any], framework: str) -> tuple[str, ...]:
         framework == "fastapi"
         and answers["async_confidence"] == "high"
         and answers["primary_function"] == "public_api"
+        and not answers["ml_on_roadmap"]
     ):
         notes.append(
-            "A public API built by an async-fluent team: Litestar is the throughput-first "
-            "alternative worth benchmarking before you commit."
+            "A public API built by an async-fluent team: if throughput per server matters most, "
+            "Litestar is the throughput-first alternative (answer yes to the throughput question)."
+        )
+    if framework == "litestar":
+        notes.append(
+            "Litestar instead of FastAPI: fewer integrations to pick from; should ML move onto "
+            "the roadmap, FastAPI's ecosystem is the stronger base for it."
         )
     if framework == "fastapi" and answers["async_confidence"] != "high":
         notes.append(
@@ -311,7 +387,7 @@ def notes_for(answers: Mapping[str, Any], framework: str) -> tuple[str, ...]:
             "request, so keep blocking libraries in plain `def` endpoints or a thread pool."
         )
     if answers["needs_admin_ui"] and framework != "django":
-        admin = "sqladmin" if framework == "fastapi" else "Flask-Admin"
+        admin = ADMIN_LIBRARIES[framework]
         notes.append(
             f"An admin screen is needed but {FRAMEWORK_NAMES[framework]} has none built in: "
             f"budget time for {admin} or an internal tool."
@@ -329,12 +405,16 @@ def recommend(answers: Mapping[str, Any]) -> Recommendation:
     decision_answers = normalise_answers(answers)
     votes = count_votes(decision_answers)
     framework, rule = decide(decision_answers, votes)
+    runner_up = runner_up_of(votes, framework)
+    refinement = refine(decision_answers, framework)
+    if refinement is not None:
+        framework, rule, runner_up = refinement.framework, refinement.rule, framework
     return Recommendation(
         framework=framework,
         rule=rule,
         votes=votes,
         leaders=leaders_of(votes),
-        runner_up=runner_up_of(votes, framework),
+        runner_up=runner_up,
         reasons=reasons_for(decision_answers),
         notes=notes_for(decision_answers, framework),
     )
@@ -355,7 +435,7 @@ def flips(answers: Mapping[str, Any]) -> tuple[Flip, ...]:
 
 
 def all_answer_combinations() -> list[dict[str, Any]]:
-    """Every combination of decision answers (144 of them)."""
+    """Every combination of decision answers (288 of them)."""
     keys = [question.key for question in QUESTIONS]
     return [
         dict(zip(keys, values, strict=True))

@@ -69,6 +69,12 @@ def _variants() -> dict[str, dict[str, object]]:
         "service_shape": "fleet",
         "framework": "flask",
     }
+    variants["decisions-throughput-first"] = {
+        "primary_function": "public_api",
+        "async_confidence": "high",
+        "throughput_priority": True,
+        "framework": "litestar",
+    }
     variants["decisions-small-fleet"] = {
         "primary_function": "small_service",
         "service_shape": "fleet",

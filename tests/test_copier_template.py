@@ -197,6 +197,17 @@ def test_adr_records_answers_votes_rule_and_flips(generate: Generate) -> None:
     assert "FastAPI inference service" in adr  # ML on the roadmap while Django wins
 
 
+def test_throughput_first_adr_says_why_and_what_brings_fastapi_back(generate: Generate) -> None:
+    project = generate(**SAMPLES[("litestar", "throughput_first")])
+    adr = (project / "docs/adr/0001-web-framework.md").read_text()
+    assert adr.startswith("# 1. Use Litestar as the web framework\n")
+    assert '("maximum throughput, senior team")' in " ".join(adr.split())
+    assert "stackpick recommended **Litestar**; the runner-up was FastAPI." in adr
+    assert "- Throughput per server a top priority = `no` would recommend FastAPI." in adr
+    # Litestar casts no vote: the table holds the three voted frameworks only.
+    assert set(adr_votes(adr)) == {"FastAPI", "Django", "Flask"}
+
+
 def test_override_sticks_and_is_recorded(generate: Generate) -> None:
     answers = SAMPLES[("django", "majority")]
     project = generate(**answers, framework="flask")

@@ -26,54 +26,77 @@ def text(seen: object) -> str:
     return seen
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="pexpect needs a POSIX pseudo-terminal")
+class Questionnaire:
+    """copier copy on a pseudo-terminal, answered key by key as a person would."""
+
+    def __init__(self, template_dir: Path, destination: Path) -> None:
+        copier = shutil.which("copier")
+        assert copier, "copier must be installed in the test environment"
+        self.child = pexpect.spawn(
+            copier,
+            ["copy", "--trust", str(template_dir), str(destination)],
+            # No cursor-position requests: nobody on this pty would answer them.
+            env={**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"},
+            encoding="utf-8",
+            timeout=30,
+            dimensions=(60, 200),
+        )
+
+    def answer(self, question: str, keys: str) -> None:
+        self.child.expect_exact(question)
+        self.child.send(keys)
+
+    def identity(self) -> None:
+        self.answer("Project name", ENTER)  # default derived from the folder
+        self.answer("Slug for the distribution", ENTER)
+        self.answer("Python package name", ENTER)
+        self.answer("One-line description", ENTER)
+        self.answer("Author or team name", CLEAR + "Billing Team" + ENTER)
+        self.answer("Author or team email", CLEAR + "billing@example.com" + ENTER)
+        self.answer("Lowest Python version", ENTER)
+
+    def framework_prompt(self) -> str:
+        """The framework question's help and choices, up to the starred one; accepts it."""
+        self.child.expect_exact("Which framework will you use?")
+        prompt = ANSI.sub("", text(self.child.before) + text(self.child.after))
+        self.child.expect_exact("★ recommended")
+        prompt += ANSI.sub("", text(self.child.before) + text(self.child.after))
+        self.child.send(ENTER)
+        return prompt
+
+    def finish(self) -> str:
+        """What Copier printed after the last question; the run must succeed."""
+        self.child.expect(pexpect.EOF)
+        output = ANSI.sub("", text(self.child.before))
+        self.child.close()
+        assert self.child.exitstatus == 0, output
+        return output
+
+
+pseudo_terminal = pytest.mark.skipif(
+    sys.platform == "win32", reason="pexpect needs a POSIX pseudo-terminal"
+)
+
+
+@pseudo_terminal
 def test_interactive_prompt_shows_the_star_and_the_reasons(
     template_dir: Path, tmp_path: Path
 ) -> None:
-    copier = shutil.which("copier")
-    assert copier, "copier must be installed in the test environment"
     destination = tmp_path / "billing-service"
-    child = pexpect.spawn(
-        copier,
-        ["copy", "--trust", str(template_dir), str(destination)],
-        # No cursor-position requests: nobody on this pty would answer them.
-        env={**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"},
-        encoding="utf-8",
-        timeout=30,
-        dimensions=(60, 200),
-    )
-    transcript: list[str] = []
+    session = Questionnaire(template_dir, destination)
+    session.identity()
+    session.answer("main job?", UP + ENTER)  # public_api -> crud_app
+    session.answer("confident is the team", DOWN + ENTER)  # mixed -> low
+    session.answer("How soon must the first version work?", UP + ENTER)  # runway -> tight
+    session.answer("need a screen to view", "y")
+    session.answer("fleet of services?", ENTER)  # one_app
+    session.answer("ML or AI on the roadmap", "n")
+    session.answer("raw throughput per server", "n")
+    framework_prompt = session.framework_prompt()
+    session.answer("Which database", ENTER)
+    session.answer("Which API layer should the Django project use?", ENTER)  # ninja
+    output = session.finish()
 
-    def answer(question: str, keys: str) -> None:
-        child.expect_exact(question)
-        transcript.append(text(child.before) + question)
-        child.send(keys)
-
-    answer("Project name", ENTER)  # default derived from the folder: "Billing Service"
-    answer("Slug for the distribution", ENTER)
-    answer("Python package name", ENTER)
-    answer("One-line description", ENTER)
-    answer("Author or team name", CLEAR + "Billing Team" + ENTER)
-    answer("Author or team email", CLEAR + "billing@example.com" + ENTER)
-    answer("Lowest Python version", ENTER)
-    answer("main job?", UP + ENTER)  # public_api -> crud_app
-    answer("confident is the team", DOWN + ENTER)  # mixed -> low
-    answer("How soon must the first version work?", UP + ENTER)  # runway -> tight
-    answer("need a screen to view", "y")
-    answer("fleet of services?", ENTER)  # one_app
-    answer("ML or AI on the roadmap", "n")
-    child.expect_exact("Which framework will you use?")
-    framework_prompt = ANSI.sub("", text(child.before) + text(child.after))
-    child.expect_exact("★ recommended")
-    framework_prompt += ANSI.sub("", text(child.before) + text(child.after))
-    child.send(ENTER)
-    answer("Which database", ENTER)
-    answer("Which API layer should the Django project use?", ENTER)  # ninja
-    child.expect(pexpect.EOF)
-    output = ANSI.sub("", text(child.before))
-    child.close()
-
-    assert child.exitstatus == 0, output
     assert (
         "Recommended: Django (votes: FastAPI 0, Django 5, Flask 2; rule majority"
         in framework_prompt
@@ -93,3 +116,29 @@ def test_interactive_prompt_shows_the_star_and_the_reasons(
     assert answers["django_api"] == "ninja"
     adr = (destination / "docs/adr/0001-web-framework.md").read_text()
     assert adr.startswith("# 1. Use Django as the web framework")
+
+
+@pseudo_terminal
+def test_throughput_first_stars_litestar(template_dir: Path, tmp_path: Path) -> None:
+    destination = tmp_path / "pricing-api"
+    session = Questionnaire(template_dir, destination)
+    session.identity()
+    session.answer("main job?", ENTER)  # public_api
+    session.answer("confident is the team", UP + ENTER)  # mixed -> high
+    session.answer("How soon must the first version work?", ENTER)  # runway
+    session.answer("need a screen to view", "n")
+    session.answer("fleet of services?", DOWN + ENTER)  # fleet
+    session.answer("ML or AI on the roadmap", "n")
+    session.answer("raw throughput per server", "y")
+    framework_prompt = session.framework_prompt()
+    session.answer("Which database", ENTER)
+    output = session.finish()
+
+    assert (
+        "Recommended: Litestar (votes: FastAPI 4, Django 0, Flask 1; rule throughput_first"
+        in framework_prompt
+    )
+    assert "Litestar ★ recommended" in framework_prompt
+    assert "Throughput per server a top priority = yes -> none" in framework_prompt
+    assert "stackpick recommends Litestar" in output
+    assert read_answers(destination)["framework"] == "litestar"

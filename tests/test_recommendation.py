@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from recommendation import (
+    FRAMEWORK_NAMES,
     FRAMEWORKS,
     AnswerError,
     all_answer_combinations,
@@ -33,6 +34,7 @@ DOCUMENTED_VOTES: dict[str, dict[Any, set[str]]] = {
     "needs_admin_ui": {True: {"django"}, False: set()},
     "service_shape": {"one_app": {"django"}, "fleet": {"flask", "fastapi"}},
     "ml_on_roadmap": {True: {"fastapi"}, False: set()},
+    "throughput_priority": {True: set(), False: set()},
 }
 
 ALL = all_answer_combinations()
@@ -46,6 +48,7 @@ def answers(**overrides: Any) -> dict[str, Any]:
         "needs_admin_ui": False,
         "service_shape": "one_app",
         "ml_on_roadmap": False,
+        "throughput_priority": False,
     }
     return {**base, **overrides}
 
@@ -57,9 +60,18 @@ def spec_votes(combination: dict[str, Any]) -> Counter[str]:
     return votes
 
 
-def test_there_are_144_distinct_combinations() -> None:
-    assert len(ALL) == 144
-    assert len({tuple(sorted(c.items())) for c in ALL}) == 144
+def test_there_are_288_distinct_combinations() -> None:
+    assert len(ALL) == 288
+    assert len({tuple(sorted(c.items())) for c in ALL}) == 288
+
+
+def throughput_first_applies(combination: dict[str, Any]) -> bool:
+    """The README's conditions for Litestar, besides FastAPI winning the vote."""
+    return (
+        combination["async_confidence"] == "high"
+        and combination["throughput_priority"]
+        and not combination["ml_on_roadmap"]
+    )
 
 
 @pytest.mark.parametrize("combination", ALL, ids=lambda c: "-".join(str(v) for v in c.values()))
@@ -71,6 +83,17 @@ def test_every_combination_is_consistent(combination: dict[str, Any]) -> None:
     top = max(votes.values())
     leaders = tuple(f for f in FRAMEWORKS if votes[f] == top)
     assert result.leaders == leaders
+
+    # The throughput answer casts no vote: without it, the vote decides FastAPI, Django or
+    # Flask, and throughput_first may only move a FastAPI decision to Litestar.
+    voted = recommend({**combination, "throughput_priority": False})
+    assert voted.votes == result.votes
+    if result.rule == "throughput_first":
+        assert (result.framework, result.runner_up) == ("litestar", "fastapi")
+        assert voted.framework == "fastapi" and throughput_first_applies(combination)
+        return
+    assert result == voted or combination["throughput_priority"]
+    assert not (result.framework == "fastapi" and throughput_first_applies(combination))
     assert result.framework in leaders
     others_best = max(v for f, v in votes.items() if f != result.framework)
 
@@ -107,8 +130,9 @@ def test_every_rule_and_every_framework_is_reached() -> None:
         "async_and_ml",
         "move_fast",
         "greenfield_default",
+        "throughput_first",
     }
-    assert {r.framework for r in results} == set(FRAMEWORKS)
+    assert {r.framework for r in results} == set(FRAMEWORK_NAMES)
 
 
 @pytest.mark.parametrize(
@@ -162,6 +186,27 @@ def test_every_rule_and_every_framework_is_reached() -> None:
             "django",
             "greenfield_default",
         ),
+        # FastAPI 3 (public_api, high, runway), refined: throughput first, no ML.
+        (dict(async_confidence="high", throughput_priority=True), "litestar", "throughput_first"),
+        # The same, but ML on the roadmap keeps FastAPI (FastAPI 4: majority).
+        (
+            dict(async_confidence="high", throughput_priority=True, ml_on_roadmap=True),
+            "fastapi",
+            "majority",
+        ),
+        # Throughput first with mixed async confidence: FastAPI by the vote, and it stays.
+        ({"throughput_priority": True}, "fastapi", "greenfield_default"),
+        # Throughput first while Django wins (3 votes): no refinement applies to Django.
+        (
+            dict(
+                primary_function="crud_app",
+                async_confidence="high",
+                time_to_first_version="tight",
+                throughput_priority=True,
+            ),
+            "django",
+            "majority",
+        ),
     ],
     ids=[
         "majority-django",
@@ -172,6 +217,10 @@ def test_every_rule_and_every_framework_is_reached() -> None:
         "move_fast",
         "greenfield_default-fastapi",
         "greenfield_default-django",
+        "throughput_first",
+        "throughput_first-not-with-ml",
+        "throughput_first-not-with-mixed-async",
+        "throughput_first-not-for-django",
     ],
 )
 def test_each_rule_on_a_worked_example(
@@ -264,6 +313,17 @@ def test_notes() -> None:
     assert litestar.framework == "fastapi"
     assert any("Litestar" in note for note in litestar.notes)
 
+    with_ml = recommend(answers(async_confidence="high", service_shape="fleet", ml_on_roadmap=True))
+    assert with_ml.framework == "fastapi"
+    assert not any("Litestar" in note for note in with_ml.notes)
+
+    litestar_chosen = recommend(
+        answers(async_confidence="high", throughput_priority=True, needs_admin_ui=True)
+    )
+    assert litestar_chosen.framework == "litestar"
+    assert any("should ML move onto the roadmap" in note for note in litestar_chosen.notes)
+    assert any("sqladmin (mounted as an ASGI app)" in note for note in litestar_chosen.notes)
+
     quiet = recommend(answers(primary_function="crud_app", time_to_first_version="tight"))
     assert quiet.framework == "django"
     assert quiet.notes == ()
@@ -298,6 +358,28 @@ def test_help_text_lists_a_reason_per_question() -> None:
     assert lines[0].startswith(
         "Recommended: Django (votes: FastAPI 1, Django 3, Flask 1; rule majority"
     )
-    assert sum(line.startswith("  - ") for line in lines) == 6
+    assert sum(line.startswith("  - ") for line in lines) == 7
     assert "Primary job = crud_app -> Django" in text
     assert "Admin UI for non-technical users = no -> none" in text
+    assert "Throughput per server a top priority = no -> none" in text
+
+
+def test_litestar_is_explained_with_its_rule_and_its_runner_up() -> None:
+    throughput_first = answers(async_confidence="high", throughput_priority=True)
+    result = recommend(throughput_first)
+    assert (
+        recommendation_help(result)
+        .splitlines()[0]
+        .startswith(
+            "Recommended: Litestar (votes: FastAPI 3, Django 1, Flask 0; rule throughput_first: "
+            "FastAPI won the vote"
+        )
+    )
+    assert result.runner_up == "fastapi"
+    # The decision record lists each single answer that undoes the refinement.
+    back_to_fastapi = {
+        (flip.question, flip.answer)
+        for flip in flips(throughput_first)
+        if flip.framework == "fastapi"
+    }
+    assert {("throughput_priority", False), ("ml_on_roadmap", True)} <= back_to_fastapi

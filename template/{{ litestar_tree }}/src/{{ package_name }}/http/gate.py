@@ -106,14 +106,16 @@ class RequestGate:
             elif name == b"transfer-encoding":
                 chunked = b"chunked" in value.lower()
         has_body = length is not None or chunked or scope.get("http_version") == "2"
+        if not has_body:
+            # The common case (a GET): nothing to refuse or to drain, so nothing wraps `send`.
+            await self.route(scope, receive, send, send)
+            return
         declared = int(length) if length and length.isdigit() else None
         body = _Body(receive, declared)
 
         async def send_after_body(message: Message) -> None:
-            if (
-                message["type"] == "http.response.start"
-                and has_body
-                and not await body.discard_rest(up_to=2 * self.max_body_size)
+            if message["type"] == "http.response.start" and not await body.discard_rest(
+                up_to=2 * self.max_body_size
             ):
                 message["headers"] = [*message["headers"], (b"connection", b"close")]
             await send(message)
@@ -124,10 +126,14 @@ class RequestGate:
             detail = {"detail": f"Request body over {self.max_body_size} bytes"}
             await self.answer(413, orjson.dumps(detail), send_after_body, send)
             return
+        await self.route(scope, body.receive, send_after_body, send)
+
+    async def route(self, scope: Scope, receive: Receive, start: Send, send: Send) -> None:
+        """The app's answer, or the 404 for a path that names nothing; `start` sends heads."""
         if self.names_nothing(scope["path"]):
-            await self.answer(404, NOT_FOUND, send_after_body, send)
-            return
-        await self.app(scope, body.receive if has_body else receive, send_after_body)
+            await self.answer(404, NOT_FOUND, start, send)
+        else:
+            await self.app(scope, receive, start)
 
     @staticmethod
     async def answer(status: int, body: bytes, start: Send, send: Send) -> None:
