@@ -1,4 +1,4 @@
-"""What every request passes before Litestar routes it: path shapes, and unread bodies.
+"""What every request passes before Litestar routes it: path shapes, unread bodies, OPTIONS.
 
 Litestar's middleware runs once a route has been found, so it never sees a request for no
 such path or with a method the path does not serve; this gate wraps the app's ASGI handler
@@ -17,6 +17,8 @@ from litestar.types import (
     Scope,
     Send,
 )
+
+from .options import sending_complete_allow
 
 # Ids are 32-bit integers in every database; larger values can only be "not found".
 MAX_ID = 2**31 - 1
@@ -78,6 +80,8 @@ class RequestGate:
     goes out, so the connection can carry the client's next request: a server must otherwise
     close it, and granian does, silently. Only a body longer than twice `max_body_size` is
     left unread; that answer says `Connection: close`.
+
+    An answer to OPTIONS lists every method of its path in Allow (http/options.py).
     """
 
     def __init__(self, app: ASGIApp, *, max_body_size: int, id_collections: tuple[str, ...]):
@@ -98,6 +102,8 @@ class RequestGate:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
+        if scope["method"] == "OPTIONS":
+            send = sending_complete_allow(send, scope)
         length: bytes | None = None
         chunked = False
         for name, value in scope["headers"]:  # names arrive lower-cased

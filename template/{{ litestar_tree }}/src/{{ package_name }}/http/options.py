@@ -3,12 +3,16 @@
 Litestar answers OPTIONS itself, from the methods of one route handler registered at the
 path: with GET, PATCH and DELETE on `/api/items/{item_id}` its Allow said `DELETE, OPTIONS`.
 The 405 for the same path lists them all (http/errors.py); OPTIONS now says the same.
+
+The request gate (http/gate.py) wraps `send` with this for OPTIONS requests only. As an app
+`before_send` hook it would run on every message of every response, and any such hook makes
+Litestar wrap every request's `send`.
 """
 
 import re
 
 from litestar import Litestar
-from litestar.types import Message, Scope
+from litestar.types import HTTPResponseStartEvent, Message, Scope, Send
 
 from .errors import HTTP_METHODS
 
@@ -16,10 +20,19 @@ from .errors import HTTP_METHODS
 _PARAMETER_TYPE = re.compile(r"\{(\w+):[^}]+\}")
 
 
-async def complete_allow_header(message: Message, scope: Scope) -> None:
-    """A `before_send` hook: the Allow header of a 204 to OPTIONS, from the app's routes."""
-    if message["type"] != "http.response.start" or scope.get("method") != "OPTIONS":
-        return
+def sending_complete_allow(send: Send, scope: Scope) -> Send:
+    """`send` for an OPTIONS request: the head it sends lists every method of the path."""
+
+    async def send_with_allow(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            complete_allow_header(message, scope)
+        await send(message)
+
+    return send_with_allow
+
+
+def complete_allow_header(message: HTTPResponseStartEvent, scope: Scope) -> None:
+    """Allow in a response head to OPTIONS, from the app's routes (routing has run)."""
     app: Litestar = scope["litestar_app"]
     template = scope.get("path_template", "")
     served = {

@@ -8,7 +8,6 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.exceptions import ValidationException
 from litestar.params import JSONBody, Parameter
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..http.errors import INVALID, NOT_FOUND, UNAVAILABLE, WITH_BODY
 from ..http.gate import MAX_ID
@@ -30,20 +29,15 @@ async def provide_item_reader(state: State) -> AsyncIterator[ItemService]:
         yield ItemService(session=session)
 
 
-async def provide_item_writer(
-    state: State, db_session: NamedDependency[AsyncSession]
-) -> AsyncIterator[ItemService]:
-    """An item service on the request's session from the advanced-alchemy plugin.
+async def provide_item_writer(state: State) -> AsyncIterator[ItemService]:
+    """An item service for a request that writes, on a session of its own.
 
     The service commits each write before the handler returns, so a failed commit is an
     error answer, never a 2xx; the session is closed (its connection returned to the pool)
     before the turn passes to the next request.
     """
-    async with state.connection_queue.turn():
-        try:
-            yield ItemService(session=db_session)
-        finally:
-            await db_session.close()
+    async with state.connection_queue.turn(), state.session_factory() as session:
+        yield ItemService(session=session)
 
 
 READER = {"reader": Provide(provide_item_reader)}
