@@ -680,6 +680,7 @@ def litestar(database: str, package: str) -> Framework:
             "litestar>=2.23",
             "msgspec>=0.19",
             "orjson>=3.10.7",
+            "python-dotenv>=1.1",  # reads the development .env file
             "sqlalchemy[asyncio]>=2.0.42",
             # Swagger UI's files, served by the app instead of a CDN.
             "swagger-ui-py>=25.7.1",

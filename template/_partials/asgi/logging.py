@@ -2,7 +2,6 @@
 
 import json
 import logging
-import logging.config
 from datetime import UTC, datetime
 from typing import Any
 
@@ -44,7 +43,3 @@ def logging_config(level: str, *, json_logs: bool) -> dict[str, Any]:
             name: {"handlers": [], "propagate": True} for name in ("_granian", "granian.access")
         },
     }
-
-
-def configure_logging(level: str, *, json_logs: bool) -> None:
-    logging.config.dictConfig(logging_config(level, json_logs=json_logs))
