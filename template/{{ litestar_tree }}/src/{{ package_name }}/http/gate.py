@@ -13,57 +13,15 @@ from litestar.types import (
     HTTPResponseStartEvent,
     Message,
     Receive,
-    ReceiveMessage,
     Scope,
     Send,
 )
 
+from .ids import is_id
 from .options import sending_complete_allow
+from .request_body import CountedBody, announced_body
 
-# Ids are 32-bit integers in every database; larger values can only be "not found".
-MAX_ID = 2**31 - 1
 NOT_FOUND = orjson.dumps({"detail": "Not Found"})
-
-
-def is_id(text: str) -> bool:
-    """ASCII digits for a number in 1..MAX_ID (leading zeros allowed)."""
-    digits = text.lstrip("0")
-    # Checked before int(): Python refuses to convert strings of thousands of digits.
-    return (
-        text.isascii()
-        and text.isdigit()
-        and len(digits) <= len(str(MAX_ID))
-        and 1 <= int(digits or "0") <= MAX_ID
-    )
-
-
-class _Body:
-    """One request's body as the app receives it, counted, and whether it has all arrived."""
-
-    def __init__(self, receive: Receive, declared: int | None) -> None:
-        self._receive = receive
-        self.declared = declared
-        self.received = 0
-        self.complete = False
-
-    async def receive(self) -> ReceiveMessage:
-        message = await self._receive()
-        if message["type"] == "http.request":
-            self.received += len(message.get("body", b""))
-            self.complete = not message.get("more_body", False)
-        else:  # http.disconnect: nothing more will come
-            self.complete = True
-        return message
-
-    async def discard_rest(self, up_to: int) -> bool:
-        """Read and drop what the app left, if the whole body is at most `up_to` bytes."""
-        if self.complete:
-            return True
-        if self.declared is not None and self.declared > up_to:
-            return False
-        while not self.complete and self.received <= up_to:
-            await self.receive()
-        return self.complete
 
 
 class RequestGate:
@@ -104,20 +62,12 @@ class RequestGate:
             return
         if scope["method"] == "OPTIONS":
             send = sending_complete_allow(send, scope)
-        length: bytes | None = None
-        chunked = False
-        for name, value in scope["headers"]:  # names arrive lower-cased
-            if name == b"content-length":
-                length = value
-            elif name == b"transfer-encoding":
-                chunked = b"chunked" in value.lower()
-        has_body = length is not None or chunked or scope.get("http_version") == "2"
+        has_body, declared = announced_body(scope)
         if not has_body:
             # The common case (a GET): nothing to refuse or to drain, so nothing wraps `send`.
             await self.route(scope, receive, send, send)
             return
-        declared = int(length) if length and length.isdigit() else None
-        body = _Body(receive, declared)
+        body = CountedBody(receive, declared)
 
         async def send_after_body(message: Message) -> None:
             if message["type"] == "http.response.start" and not await body.discard_rest(
@@ -132,7 +82,7 @@ class RequestGate:
             detail = {"detail": f"Request body over {self.max_body_size} bytes"}
             await self.answer(413, orjson.dumps(detail), send_after_body, send)
             return
-        await self.route(scope, body.receive, send_after_body, send)
+        await self.route(scope, body.read, send_after_body, send)
 
     async def route(self, scope: Scope, receive: Receive, start: Send, send: Send) -> None:
         """The app's answer, or the 404 for a path that names nothing; `start` sends heads."""
