@@ -8,7 +8,8 @@ three contenders on the same server configuration, one worker pinned to one core
 pinned to the other core:
 
 - starter: the generated project, started with `make serve` in production mode;
-- minimal: the same framework and database stack in one small file (bench/minimal/);
+- minimal: the same framework and database stack in one small app (bench/minimal/; the
+  FastAPI and Litestar apps share their database module, async_db.py);
 - bare: the bare ASGI/WSGI server answering /health/live (bench/bare/).
 
 Scenarios: GET /health/live, GET /api/items?limit=10 on seeded PostgreSQL, POST /api/items,

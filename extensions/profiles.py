@@ -417,41 +417,96 @@ def _prose(framework: str, *, pyproject_tables: bool) -> Prose:
     )
 
 
-def fastapi(database: str, package: str) -> Framework:
-    driver = {"postgresql": "asyncpg>=0.30", "mysql": "aiomysql>=0.2", "sqlite": "aiosqlite>=0.21"}
+# --- What the FastAPI and Litestar starters share -----------------------------------------
+# Both render the same database layer (template/_partials/sqlalchemy: SQLAlchemy on asyncio, one
+# bounded connection pool per worker, read from the same settings) and the same alembic
+# migrations, and both are ASGI apps that granian serves from an app factory. The facts that
+# follow from that are stated once here; each profile adds its framework's own.
+
+# The async driver of each database: the ones the shared db/urls.py puts in a URL naming none.
+ASYNC_DRIVERS: Final = {
+    "postgresql": "asyncpg>=0.30",
+    "mysql": "aiomysql>=0.2",
+    "sqlite": "aiosqlite>=0.21",
+}
+# The server: granian, with uvloop as its event loop (uvloop has no Windows build).
+ASGI_SERVER: Final = ("granian>=2.8", "uvloop>=0.21; sys_platform != 'win32'")
+
+# What both starters' settings read, in the order .env.example documents them; the pool
+# settings are the shared db/session.py's.
+ASYNC_SQLALCHEMY_SETTINGS: Final = (
+    ENVIRONMENT,
+    HOST,
+    PORT,
+    WEB_CONCURRENCY,
+    MAX_BODY_SIZE,
+    Setting("DB_POOL_SIZE", "10", "Connections each worker keeps open"),
+    Setting(
+        "DB_MAX_OVERFLOW",
+        "0",
+        "Extra, short-lived connections a worker may open under load",
+    ),
+    DB_POOL_PRE_PING,
+    Setting(
+        "DB_CONNECT_TIMEOUT",
+        "2",
+        "Seconds to wait for the database to accept a connection (then 503)",
+    ),
+    DB_POOL_TIMEOUT,
+    HEALTH_TIMEOUT,
+    HTTP_TIMEOUT,
+    ACCESS_LOG,
+    LOG_LEVEL,
+    Setting("JSON_LOGS", "true", "One JSON object per log line; false for plain text"),
+    Setting(
+        "FORWARDED_ALLOW_IPS",
+        "10.0.0.1,10.0.0.2",
+        "Proxies whose X-Forwarded-For/-Proto are believed (unset: none; * for any)",
+    ),
+)
+
+
+def _async_sqlalchemy_dependencies(database: str) -> tuple[str, ...]:
+    """SQLAlchemy on asyncio with `database`'s async driver, and alembic to migrate it."""
+    return ("alembic>=1.14", ASYNC_DRIVERS[database], "sqlalchemy[asyncio]>=2.0.42")
+
+
+def _sqlite_for_tests(database: str) -> tuple[str, ...]:
+    """The SQLite driver as a development dependency, unless the project already installs it.
+
+    Development and tests run on SQLite whatever the production database.
+    """
+    return () if database == "sqlite" else (ASYNC_DRIVERS["sqlite"],)
+
+
+def _async_sqlalchemy_framework(
+    *,
+    key: str,
+    display_name: str,
+    database: str,
+    dependencies: tuple[str, ...],
+    mypy_plugins: tuple[str, ...],
+    app_factory: str,
+) -> Framework:
+    """A starter on the shared async database layer and migrations, served by granian over ASGI.
+
+    `dependencies` and `mypy_plugins` are the framework's own, `app_factory` is the
+    `module:function` that builds the app.
+    """
     return Framework(
-        key="fastapi",
-        display_name="FastAPI",
+        key=key,
+        display_name=display_name,
         packaged=True,
-        dependencies=(
-            "alembic>=1.14",
-            driver[database],
-            "fastapi>=0.121",
-            "fastapi-offline>=1.7",
-            "granian>=2.8",
-            "httpx>=0.28",
-            "orjson>=3.10.7",
-            "pydantic>=2.8.2",
-            "pydantic-settings>=2.7",
-            "sqlalchemy[asyncio]>=2.0.42",
-            "uvloop>=0.21; sys_platform != 'win32'",
-        ),
-        # Development and tests run on SQLite whatever the production database.
-        dev_dependencies=(
-            *(() if database == "sqlite" else (driver["sqlite"],)),
-            "granian[reload]>=2.8",
-            MYPY,
-            PYTEST,
-            RUFF,
-        ),
-        mypy_plugins=("pydantic.mypy",),
+        dependencies=(*_async_sqlalchemy_dependencies(database), *ASGI_SERVER, *dependencies),
+        dev_dependencies=(*_sqlite_for_tests(database), "granian[reload]>=2.8", MYPY, PYTEST, RUFF),
+        mypy_plugins=mypy_plugins,
         pytest_options=(),
         typed_paths=("src", "tests", "migrations"),
         secret=None,
         migrate_argv=("alembic", "upgrade", "head"),
         dev_command=(
             "uv run granian --interface asgi --factory --reload --reload-paths src --port 8000 "
-            f"{package}.main:create_app"
+            + app_factory
         ),
         makemigrations_command='uv run alembic revision --autogenerate -m "$(m)"',
         lint_commands=(),
@@ -460,35 +515,26 @@ def fastapi(database: str, package: str) -> Framework:
         build_packages=(),
         runtime_packages=(),
         compose_env=(),
-        settings=(
-            ENVIRONMENT,
-            HOST,
-            PORT,
-            WEB_CONCURRENCY,
-            MAX_BODY_SIZE,
-            Setting("DB_POOL_SIZE", "10", "Connections each worker keeps open"),
-            Setting(
-                "DB_MAX_OVERFLOW",
-                "0",
-                "Extra, short-lived connections a worker may open under load",
-            ),
-            DB_POOL_PRE_PING,
-            Setting(
-                "DB_CONNECT_TIMEOUT",
-                "2",
-                "Seconds to wait for the database to accept a connection (then 503)",
-            ),
-            DB_POOL_TIMEOUT,
-            HEALTH_TIMEOUT,
-            HTTP_TIMEOUT,
-            ACCESS_LOG,
-            LOG_LEVEL,
-            Setting("JSON_LOGS", "true", "One JSON object per log line; false for plain text"),
-            Setting(
-                "FORWARDED_ALLOW_IPS", "127.0.0.1", "Proxies trusted for X-Forwarded-* headers"
-            ),
+        settings=ASYNC_SQLALCHEMY_SETTINGS,
+        prose=_prose(key, pyproject_tables=False),
+    )
+
+
+def fastapi(database: str, package: str) -> Framework:
+    return _async_sqlalchemy_framework(
+        key="fastapi",
+        display_name="FastAPI",
+        database=database,
+        dependencies=(
+            "fastapi>=0.121",
+            "fastapi-offline>=1.7",
+            "httpx>=0.28",
+            "orjson>=3.10.7",
+            "pydantic>=2.8.2",
+            "pydantic-settings>=2.7",
         ),
-        prose=_prose("fastapi", pyproject_tables=False),
+        mypy_plugins=("pydantic.mypy",),
+        app_factory=f"{package}.main:create_app",
     )
 
 
@@ -663,78 +709,24 @@ def flask(database: str, package: str) -> Framework:
 
 
 def litestar(database: str, package: str) -> Framework:
-    # The same async drivers as FastAPI's starter (db/session.py is shared between them).
-    driver = {"postgresql": "asyncpg>=0.30", "mysql": "aiomysql>=0.2", "sqlite": "aiosqlite>=0.21"}
-    return Framework(
+    return _async_sqlalchemy_framework(
         key="litestar",
         display_name="Litestar",
-        packaged=True,
+        database=database,
         dependencies=(
             # 1.12: the model protocol strict mypy accepts for any declarative model (earlier
             # releases typed __table__ as an instance attribute); get_many_and_count (1.10).
             "advanced-alchemy>=1.12",
-            "alembic>=1.14",
-            driver[database],
-            "granian>=2.8",
             "httpx>=0.28",
             "litestar>=2.23",
             "msgspec>=0.19",
             "orjson>=3.10.7",
             "python-dotenv>=1.1",  # reads the development .env file
-            "sqlalchemy[asyncio]>=2.0.42",
             # Swagger UI's files, served by the app instead of a CDN.
             "swagger-ui-py>=25.7.1",
-            "uvloop>=0.21; sys_platform != 'win32'",
-        ),
-        # Development and tests run on SQLite whatever the production database.
-        dev_dependencies=(
-            *(() if database == "sqlite" else (driver["sqlite"],)),
-            "granian[reload]>=2.8",
-            MYPY,
-            PYTEST,
-            RUFF,
         ),
         mypy_plugins=(),
-        pytest_options=(),
-        typed_paths=("src", "tests", "migrations"),
-        secret=None,
-        migrate_argv=("alembic", "upgrade", "head"),
-        dev_command=(
-            "uv run granian --interface asgi --factory --reload --reload-paths src --port 8000 "
-            f"{package}.app:create_app"
-        ),
-        makemigrations_command='uv run alembic revision --autogenerate -m "$(m)"',
-        lint_commands=(),
-        runtime_paths=("alembic.ini", "migrations"),
-        build_steps=(),
-        build_packages=(),
-        runtime_packages=(),
-        compose_env=(),
-        settings=(
-            ENVIRONMENT,
-            HOST,
-            PORT,
-            WEB_CONCURRENCY,
-            MAX_BODY_SIZE,
-            Setting("DB_POOL_SIZE", "10", "Connections each worker keeps open"),
-            Setting(
-                "DB_MAX_OVERFLOW",
-                "0",
-                "Extra, short-lived connections a worker may open under load",
-            ),
-            DB_POOL_PRE_PING,
-            Setting(
-                "DB_CONNECT_TIMEOUT",
-                "2",
-                "Seconds to wait for the database to accept a connection (then 503)",
-            ),
-            DB_POOL_TIMEOUT,
-            HEALTH_TIMEOUT,
-            HTTP_TIMEOUT,
-            ACCESS_LOG,
-            LOG_LEVEL,
-        ),
-        prose=_prose("litestar", pyproject_tables=False),
+        app_factory=f"{package}.app:create_app",
     )
 
 

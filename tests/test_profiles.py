@@ -102,6 +102,32 @@ def test_only_mysql_django_installs_system_packages() -> None:
         assert bool(stack.runtime_packages) == compiles
 
 
+def _name(requirement: str) -> str:
+    return requirement.split(">=")[0].split("[")[0]
+
+
+@pytest.mark.parametrize("database", DATABASES)
+@pytest.mark.parametrize("framework", ["fastapi", "litestar"])
+def test_async_sqlalchemy_starters_install_their_database_driver(
+    framework: str, database: str
+) -> None:
+    made = FRAMEWORKS[framework](database, "shop")
+    drivers = {"postgresql": "asyncpg", "mysql": "aiomysql", "sqlite": "aiosqlite"}
+    installed = {_name(d) for d in made.dependencies}
+    assert {"alembic", "sqlalchemy", "granian", drivers[database]} <= installed
+    assert installed.isdisjoint(set(drivers.values()) - {drivers[database]})
+    # Tests run on SQLite whatever the database: its driver is a development dependency,
+    # unless the project installs it anyway.
+    for_tests = [d for d in made.dev_dependencies if _name(d) == "aiosqlite"]
+    assert len(for_tests) == (database != "sqlite")
+
+
+def test_fastapi_and_litestar_document_the_same_settings_in_the_same_order() -> None:
+    fastapi, litestar = (FRAMEWORKS[key]("postgresql", "shop") for key in ("fastapi", "litestar"))
+    assert fastapi.settings == litestar.settings
+    assert [s.name for s in fastapi.settings[-2:]] == ["JSON_LOGS", "FORWARDED_ALLOW_IPS"]
+
+
 # --- Missing or malformed facts fail loudly ---------------------------------------------
 
 

@@ -1,37 +1,17 @@
-"""The Litestar reference point: the starter's stack in one file, nothing else.
+"""The Litestar reference point: the starter's stack in one small app, nothing else.
 
-Litestar with msgspec bodies, SQLAlchemy 2 ORM on asyncpg with the same pool size, served by
-the same server configuration; no settings object, no plugin, no service layer, no exception
-handlers.
+Litestar with msgspec bodies, SQLAlchemy 2 ORM on asyncpg with the same pool size (async_db.py,
+shared with the minimal FastAPI app), served by the same server configuration; no settings
+object, no plugin, no service layer, no exception handlers.
 """
 
-import os
 from datetime import UTC, datetime
 
 import msgspec
 from litestar import Litestar, get, post
-from sqlalchemy import DateTime, String, Text, func, select
-from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy import func, select
 
-engine = create_async_engine(
-    os.environ["DATABASE_URL"].replace("postgresql://", "postgresql+asyncpg://", 1),
-    pool_size=int(os.environ.get("DB_POOL_SIZE", "10")),
-    max_overflow=int(os.environ.get("DB_MAX_OVERFLOW", "0")),
-)
-Session = async_sessionmaker(engine, expire_on_commit=False)
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class Item(Base):
-    __tablename__ = "items"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(100))
-    description: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+from async_db import Item, Session
 
 
 class ItemIn(msgspec.Struct):

@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..db.session import is_database_outage
 from .errors import database_unavailable
+from .request_body import CountedBody, announced_body
 
 logger = logging.getLogger(__name__)
 
@@ -27,40 +28,21 @@ class BodyTooLargeError(HTTPException):
         super().__init__(413, f"Request body over {limit} bytes")
 
 
-class _Body:
-    """One request's body as the app receives it, counted, and what is left of it."""
+class _LimitedBody(CountedBody[Message]):
+    """The body as the app reads it, refused (413) once it goes past `limit` bytes.
+
+    Only the app's reading is refused: discard_rest() reads on with read(), up to its own bound.
+    """
 
     def __init__(self, receive: Receive, limit: int, declared: int | None) -> None:
-        self._receive = receive
+        super().__init__(receive, declared)
         self.limit = limit
-        self.declared = declared
-        self.received = 0
-        self.complete = False
-
-    async def _next(self) -> Message:
-        message = await self._receive()
-        if message["type"] == "http.request":
-            self.received += len(message.get("body", b""))
-            self.complete = not message.get("more_body", False)
-        else:  # http.disconnect: nothing more will come
-            self.complete = True
-        return message
 
     async def receive(self) -> Message:
-        message = await self._next()
+        message = await self.read()
         if self.received > self.limit:
             raise BodyTooLargeError(self.limit)
         return message
-
-    async def discard_rest(self, up_to: int) -> bool:
-        """Read and drop what the app left, if the whole body is at most `up_to` bytes."""
-        if self.complete:
-            return True
-        if self.declared is not None and self.declared > up_to:
-            return False
-        while not self.complete and self.received <= up_to:
-            await self._next()
-        return self.complete
 
 
 class RequestBodyGuard:
@@ -80,18 +62,11 @@ class RequestBodyGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        length: bytes | None = None
-        chunked = False
-        for name, value in scope["headers"]:  # names arrive lower-cased
-            if name == b"content-length":
-                length = value
-            elif name == b"transfer-encoding":
-                chunked = b"chunked" in value.lower()
-        if length is None and not chunked and scope.get("http_version") != "2":
+        has_body, declared = announced_body(scope)
+        if not has_body:
             await self.app(scope, receive, send)  # HTTP/1 without a body: nothing to count
             return
-        declared = int(length) if length and length.isdigit() else None
-        body = _Body(receive, self.max_body_size, declared)
+        body = _LimitedBody(receive, self.max_body_size, declared)
 
         async def send_after_body(message: Message) -> None:
             answering = message["type"] == "http.response.start"

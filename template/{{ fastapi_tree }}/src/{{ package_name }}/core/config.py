@@ -39,7 +39,10 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
     web_concurrency: int = Field(default=1, ge=1)
-    forwarded_allow_ips: str = "127.0.0.1"
+    # Proxies whose X-Forwarded-For and -Proto are believed (comma-separated addresses, or *).
+    # None by default: behind a proxy, set its address, or clients' addresses and scheme are
+    # the proxy's; unset, no request pays for reading those headers.
+    forwarded_allow_ips: str = ""
     access_log: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     json_logs: bool = True

@@ -52,9 +52,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     host: str = "127.0.0.1"
     port: Annotated[int, msgspec.Meta(ge=1, le=65535)] = 8000
     web_concurrency: Count = 1
-    # Proxies whose X-Forwarded-For and -Proto are believed (comma-separated addresses, or *):
-    # behind one, the client's address and scheme are the proxy's otherwise.
-    forwarded_allow_ips: str = "127.0.0.1"
+    # Proxies whose X-Forwarded-For and -Proto are believed (comma-separated addresses, or *).
+    # None by default: behind a proxy, set its address, or clients' addresses and scheme are
+    # the proxy's; unset, no request pays for reading those headers.
+    forwarded_allow_ips: str = ""
     access_log: bool = False
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # One JSON object per line, for log collectors; false gives readable text lines.

@@ -10,7 +10,7 @@ from litestar.exceptions import ValidationException
 from litestar.params import JSONBody, Parameter
 
 from ..http.errors import INVALID, NOT_FOUND, UNAVAILABLE, WITH_BODY
-from ..http.gate import MAX_ID
+from ..http.ids import MAX_ID
 from ..http.json import json_body
 from .schemas import ItemCreate, ItemPage, ItemRead, ItemUpdate
 from .services import ItemService
