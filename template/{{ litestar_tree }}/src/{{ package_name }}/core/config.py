@@ -9,7 +9,7 @@ secret is required.
 import os
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Self
 
 import msgspec
 from dotenv import dotenv_values
@@ -66,7 +66,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
         return async_database_url(self.database_url)
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str | None]) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str | None]) -> Self:
         """Settings from the variables named after the fields; an empty value counts as unset."""
         fields = {name.upper() for name in cls.__struct_fields__}
         values = {name: value for name, value in environ.items() if name in fields and value}

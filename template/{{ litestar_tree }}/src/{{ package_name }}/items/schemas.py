@@ -4,7 +4,7 @@ Litestar validates request bodies against these and writes responses from them w
 and documents both in the OpenAPI document from the same definitions.
 """
 
-from typing import Annotated
+from typing import Annotated, Self
 
 import msgspec
 from litestar.params import KwargDefinition
@@ -72,7 +72,7 @@ class ItemRead(msgspec.Struct):
     created_at: Timestamp
 
     @classmethod
-    def of(cls, item: Item) -> "ItemRead":
+    def of(cls, item: Item) -> Self:
         return cls(item.id, item.name, item.description, format_timestamp(item.created_at))
 
 
