@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Final
 
@@ -752,46 +752,47 @@ def components_for(answers: Mapping[str, Any]) -> tuple[Component, ...]:
 # (`python -m <package>`), the image runs production settings, development runs on SQLite.
 DEV_DATABASE_URL: Final = "sqlite:///./dev.sqlite3"
 PRODUCTION_ENV: Final = (("ENVIRONMENT", "production"),)
-# The Makefile's own targets; components add theirs after these.
-MAKE_TARGETS: Final = (
-    "help",
-    "install",
-    "dev",
-    "test",
-    "lint",
-    "format",
-    "migrate",
-    "migration",
-    "serve",
-)
+
+
+_SERVICE_NAME = re.compile(r"[a-z][a-z0-9-]*")
 
 
 @dataclass(frozen=True)
-class Stack:
-    """Everything the shared files read, merged from the framework, database and components."""
+class Service:
+    """One server the project deploys: its framework and components, where its code lives and
+    how production runs it.
 
+    A project of one service keeps its code at the repository root. A project of several is a
+    uv workspace: each service is a member in a folder of its own, with its own dependencies,
+    tests and image.
+    """
+
+    name: str  # the compose service that runs it
+    directory: str  # "." for the repository root, else the member's folder
+    distribution_suffix: str  # appended to the project's slug to name its distribution
+    package: str  # what `python -m <package>` serves
     framework: Framework
-    database: Database
     components: tuple[Component, ...]
-    package: str
-    serve_argv: tuple[str, ...] = field(init=False)
+    serve_target: str  # `make <serve_target>` runs it exactly as its image does
+    port: int
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "serve_argv", ("python", "-m", self.package))
-        self._check_unique("dependency", [_requirement_name(d) for d in self.dependencies])
-        self._check_unique("dev dependency", [_requirement_name(d) for d in self.dev_dependencies])
-        self._check_unique("setting", [s.name for s in self.settings])
-        self._check_unique("compose service", [s.name for s in self.compose_services])
-        self._check_unique("make target", self.phony_targets)
+        owner = f"service {self.name!r}"
+        _require(bool(_SERVICE_NAME.fullmatch(self.name)), owner)
+        _require(
+            self.directory == "." or bool(_SERVICE_NAME.fullmatch(self.directory)),
+            f"{owner}: directory {self.directory!r}",
+        )
+        _require(bool(_MAKE_TARGET.fullmatch(self.serve_target)), f"{owner}: serve_target")
+        _require(0 < self.port < 65536, f"{owner}: port {self.port}")
+        _check_unique(f"{owner}: dependency", [_requirement_name(d) for d in self.dependencies])
+        _check_unique(
+            f"{owner}: dev dependency", [_requirement_name(d) for d in self.dev_dependencies]
+        )
 
-    @staticmethod
-    def _check_unique(kind: str, names: list[str]) -> None:
-        seen: set[str] = set()
-        for name in names:
-            _require(name not in seen, f"{kind} {name!r} is contributed twice")
-            seen.add(name)
-
-    # Python packaging and tooling --------------------------------------------------------
+    @property
+    def serve_argv(self) -> tuple[str, ...]:
+        return ("python", "-m", self.package)
 
     @property
     def dependencies(self) -> list[str]:
@@ -808,6 +809,69 @@ class Stack:
         extra = [p for component in self.components for p in component.mypy_plugins]
         return [*self.framework.mypy_plugins, *extra]
 
+
+def _in(service: Service, command: str) -> str:
+    """`command` as run from `service`'s folder."""
+    return command if service.directory == "." else f"cd {service.directory} && {command}"
+
+
+def _check_unique(kind: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        _require(name not in seen, f"{kind} {name!r} is contributed twice")
+        seen.add(name)
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Everything the shared files read, merged from the framework, database and components.
+
+    `services` are the servers the project deploys; a stack built without them has one, the
+    framework's app at the repository root.
+    """
+
+    framework: Framework
+    database: Database
+    components: tuple[Component, ...]
+    package: str
+    services: tuple[Service, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.services:
+            app = Service(
+                name="app",
+                directory=".",
+                distribution_suffix="",
+                package=self.package,
+                framework=self.framework,
+                components=self.components,
+                serve_target="serve",
+                port=8000,
+            )
+            object.__setattr__(self, "services", (app,))
+        _check_unique("setting", [s.name for s in self.settings])
+        _check_unique("compose service", [s.name for s in self.compose_services])
+        _check_unique("make target", self.phony_targets)
+
+    # Python packaging and tooling --------------------------------------------------------
+
+    @property
+    def serve_argv(self) -> tuple[str, ...]:
+        """The production command of the project's first service."""
+        return self.services[0].serve_argv
+
+    @property
+    def dependencies(self) -> list[str]:
+        return self.services[0].dependencies
+
+    @property
+    def dev_dependencies(self) -> list[str]:
+        return self.services[0].dev_dependencies
+
+    @property
+    def mypy_plugins(self) -> list[str]:
+        return self.services[0].mypy_plugins
+
     # Settings and secrets ----------------------------------------------------------------
 
     @property
@@ -821,7 +885,10 @@ class Stack:
 
     @property
     def dev_database_url(self) -> str:
-        return DEV_DATABASE_URL
+        # Services run from their own folders: an absolute path makes them share one file.
+        return (
+            DEV_DATABASE_URL.replace("./", "$(CURDIR)/") if self.is_workspace else DEV_DATABASE_URL
+        )
 
     @property
     def runtime_env(self) -> tuple[tuple[str, str], ...]:
@@ -864,12 +931,109 @@ class Stack:
     # Makefile and CI ----------------------------------------------------------------------
 
     @property
+    def is_workspace(self) -> bool:
+        """Several services, each a uv workspace member in its own folder."""
+        return len(self.services) > 1
+
+    @property
+    def schema_owner(self) -> Service:
+        """The service whose migrations define the database: the only one that has any."""
+        return self.services[0]
+
+    @property
+    def core_targets(self) -> list[MakeTarget]:
+        """The Makefile's own targets after `help`, each run from the right folder."""
+        owner = self.schema_owner
+        dev_env = "DATABASE_URL=$(DEV_DATABASE_URL) "
+        migrate = "uv run " + " ".join(owner.framework.migrate_argv)
+        if self.is_workspace:
+            install = MakeTarget(
+                "install",
+                "Install every service and its development tools",
+                ("uv sync --all-packages",),
+            )
+            # One shell runs every server in the background; Ctrl-C ends it, and its EXIT trap
+            # stops what it started (kill 0: the whole process group, reloaders included).
+            servers = [
+                f"({_in(service, dev_env + service.framework.dev_command)}) & \\"
+                for service in self.services
+            ]
+            ports = ", ".join(
+                f"{service.framework.display_name} on :{service.port}" for service in self.services
+            )
+            dev = MakeTarget(
+                "dev",
+                f"Run every reloading server on SQLite: {ports}",
+                (_in(owner, dev_env + migrate), "trap 'kill 0' EXIT; \\", *servers, "wait"),
+            )
+            lint_types = tuple(_in(service, "uv run mypy") for service in self.services)
+        else:
+            install = MakeTarget(
+                "install", "Install the project and its development tools", ("uv sync",)
+            )
+            dev = MakeTarget(
+                "dev",
+                "Run the reloading development server on SQLite (no set-up needed)",
+                (dev_env + migrate, dev_env + owner.framework.dev_command),
+            )
+            lint_types = ("uv run mypy",)
+        return [
+            install,
+            dev,
+            MakeTarget(
+                "test",
+                "Run the tests (SQLite; set DATABASE_URL to test against a server)",
+                tuple(_in(service, "uv run pytest") for service in self.services),
+            ),
+            MakeTarget(
+                "lint",
+                "Lint, check formatting and types",
+                (
+                    "uv run ruff check .",
+                    "uv run ruff format --check .",
+                    *lint_types,
+                    *(_in(owner, command) for command in owner.framework.lint_commands),
+                ),
+            ),
+            MakeTarget(
+                "format",
+                "Fix lint findings and format the code",
+                ("uv run ruff check --fix .", "uv run ruff format ."),
+            ),
+            MakeTarget(
+                "migrate",
+                "Apply migrations to DATABASE_URL (or the development database)",
+                (_in(owner, migrate),),
+            ),
+            MakeTarget(
+                "migration",
+                'Create a migration from model changes: make migration m="add colour"',
+                (_in(owner, owner.framework.makemigrations_command),),
+            ),
+            *(
+                MakeTarget(
+                    service.serve_target,
+                    f"Run {self._server_name(service)} (HOST, PORT, WEB_CONCURRENCY from the "
+                    "environment)",
+                    (_in(service, "uv run " + " ".join(service.serve_argv)),),
+                )
+                for service in self.services
+            ),
+        ]
+
+    def _server_name(self, service: Service) -> str:
+        if self.is_workspace:
+            return f"{service.framework.display_name}'s production server"
+        return "the production server"
+
+    @property
     def make_targets(self) -> list[MakeTarget]:
         return [t for component in self.components for t in component.make_targets]
 
     @property
     def phony_targets(self) -> list[str]:
-        return [*MAKE_TARGETS, *(target.name for target in self.make_targets)]
+        core = [target.name for target in self.core_targets]
+        return ["help", *core, *(target.name for target in self.make_targets)]
 
     @property
     def ci_steps(self) -> list[CiStep]:

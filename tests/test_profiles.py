@@ -15,7 +15,6 @@ from profiles import (
     DJANGO_REST_FRAMEWORK,
     FRAMEWORKS,
     HOST,
-    MAKE_TARGETS,
     CiService,
     CiStep,
     Component,
@@ -230,7 +229,18 @@ def test_component_contributions_merge_in_order() -> None:
     assert [s.name for s in stack.compose_services] == ["db", "cache"]
     assert stack.volume_names == ["db-data", "cache-data"]
     assert [s.name for s in stack.ci_services] == ["postgres", "redis"]
-    assert stack.phony_targets == [*MAKE_TARGETS, "worker"]
+    assert stack.phony_targets == [
+        "help",
+        "install",
+        "dev",
+        "test",
+        "lint",
+        "format",
+        "migrate",
+        "migration",
+        "serve",
+        "worker",
+    ]
     assert stack.ci_steps == [CiStep("Worker starts", "make worker")]
 
 
