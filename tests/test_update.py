@@ -30,9 +30,12 @@ GIT_IDENTITY = {
 
 FRAMEWORKS = ["fastapi", "flask", "django", "litestar"]
 
-# What v1.1.0 changes in the shared Makefile (the conflict case edits the same line).
-OLD_TEST_LINE = "test: ## Run the tests (SQLite; set DATABASE_URL to test against a server)"
-NEW_TEST_LINE = "test: ## Run the test suite (SQLite; DATABASE_URL points it at a server)"
+# What v1.1.0 changes in the shared Makefile: the help of `make test`, which the stack profile
+# holds (the conflict case edits the same line).
+OLD_TEST_HELP = "Run the tests (SQLite; set DATABASE_URL to test against a server)"
+NEW_TEST_HELP = "Run the test suite (SQLite; DATABASE_URL points it at a server)"
+OLD_TEST_LINE = f"test: ## {OLD_TEST_HELP}"
+NEW_TEST_LINE = f"test: ## {NEW_TEST_HELP}"
 NEW_FILE = "docs/runbook.md"
 
 
@@ -56,7 +59,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def release_v1_1(repo: Path) -> None:
     """The template's next minor release."""
-    edit(repo / "template/Makefile.jinja", OLD_TEST_LINE, NEW_TEST_LINE)
+    edit(repo / "extensions/profiles.py", f'"{OLD_TEST_HELP}"', f'"{NEW_TEST_HELP}"')
     (repo / "template/docs/runbook.md.jinja").write_text(
         "# {{ project_name }} runbook\n\nWhat to do when `/health/ready` answers 503.\n"
     )
