@@ -544,7 +544,7 @@ def django(database: str, package: str) -> Framework:
     # of a restarted server.
     driver = {
         "postgresql": ("psycopg[binary]>=3.2", "psycopg-pool>=3.3"),
-        "mysql": ("mysqlclient>=2.2",),
+        "mysql": ("mysqlclient>=2.2.1",),
         "sqlite": (),
     }
     mysql = database == "mysql"
