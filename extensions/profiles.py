@@ -541,8 +541,7 @@ def fastapi(database: str, package: str) -> Framework:
 def django(database: str, package: str) -> Framework:
     # mysqlclient is the driver Django supports for MySQL/MariaDB; it compiles against
     # libmariadb, and Django 6.1 refuses releases before 2.2.1. psycopg-pool is named for its
-    # floor: drain() (3.3) replaces the connections
-    # of a restarted server.
+    # floor: drain() (3.3) replaces the connections of a restarted server.
     driver = {
         "postgresql": ("psycopg[binary]>=3.2", "psycopg-pool>=3.3"),
         "mysql": ("mysqlclient>=2.2.1",),
