@@ -309,11 +309,13 @@ def stop_process_group(process: subprocess.Popen[str]) -> None:
 # --- Production settings, as the container would get them --------------------------------
 
 
-def compose_app_environment(project: Path, database_url: str) -> dict[str, str]:
-    """The app's environment from compose.yaml, with secrets made up and our database."""
+def compose_app_environment(
+    project: Path, database_url: str, service: str = "app"
+) -> dict[str, str]:
+    """A service's environment from compose.yaml, with secrets made up and our database."""
     compose = yaml.safe_load((project / "compose.yaml").read_text())
     environment: dict[str, str] = {}
-    for name, value in compose["services"]["app"]["environment"].items():
+    for name, value in compose["services"][service]["environment"].items():
         text = str(value)
         if required := re.fullmatch(r"\$\{(\w+):\?.*\}", text):
             environment[name] = secrets.token_urlsafe(48)
@@ -332,6 +334,7 @@ def compose_app_environment(project: Path, database_url: str) -> dict[str, str]:
 @dataclass
 class Stage:
     name: str
+    base: str  # what it is built FROM: an image, or an earlier stage's name
     instructions: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -354,8 +357,9 @@ def parse_dockerfile(text: str) -> dict[str, Stage]:
         keyword, _, rest = line.partition(" ")
         keyword = keyword.upper()
         if keyword == "FROM":
-            name = rest.split(" AS ")[-1].strip() if " AS " in rest else f"stage{len(stages)}"
-            current = stages[name] = Stage(name)
+            base, _, alias = rest.partition(" AS ")
+            name = alias.strip() or f"stage{len(stages)}"
+            current = stages[name] = Stage(name, base.strip())
         elif current is not None:
             current.instructions.append((keyword, rest.strip()))
     return stages
@@ -389,52 +393,75 @@ def dockerfile_runtime_env(project: Path) -> dict[str, str]:
     return {k: v for k, v in values.items() if k not in {"PATH", "HOST", "PORT"}}
 
 
-def replay_dockerfile(project: Path, work: Path, env: dict[str, str]) -> Image:
+def stage_chain(stages: dict[str, Stage], name: str) -> list[Stage]:
+    """`name` and the stages it is built from, the first one first."""
+    chain: list[Stage] = []
+    while name in stages:
+        chain.append(stages[name])
+        name = stages[name].base
+    return chain[::-1]
+
+
+def replay_dockerfile(
+    project: Path, work: Path, env: dict[str, str], target: str | None = None
+) -> Image:
     """Build the image's /app the way the Dockerfile does, with this machine's uv and Python.
 
-    The builder stage runs its RUN commands (uv sync, build steps) in a copy of the build
-    context; the runtime stage gets only what the Dockerfile copies from the builder.
+    `target` is the stage `docker build --target` names (the last one by default). A stage the
+    image copies from is a build stage: its RUN commands (uv sync, build steps) run, in the
+    directory its WORKDIR names, in a copy of the build context; the image itself gets only
+    what the Dockerfile copies from those stages.
     """
     stages = parse_dockerfile((project / "Dockerfile").read_text())
-    builder, runtime = stages["builder"], stages["runtime"]
-    build_root, app_root = work / "build", work / "image"
     ignore = shutil.ignore_patterns(".venv", "__pycache__", "*.sqlite3", ".env", ".git")
-    shutil.copytree(project, build_root, ignore=ignore)
+    built: dict[str, Path] = {}
 
     def to_local(value: str, root: Path) -> str:
         return re.sub(r"(?<![\w.])/app\b", str(root), value)
 
-    build_env = dict(env)
-    for keyword, rest in builder.instructions:
-        if keyword == "ENV":
-            build_env.update({k: to_local(v, build_root) for k, v in parse_env(rest).items()})
-        elif keyword == "RUN":
-            command = to_local(strip_run_flags(rest), build_root)
-            if command.startswith("apt-get"):
-                continue  # system packages come from this machine (.ci/run installs them)
-            run(["bash", "-c", command], cwd=build_root, env=build_env)
+    def build(name: str) -> Path:
+        if name not in built:
+            root = built[name] = work / f"build-{name}"
+            shutil.copytree(project, root, ignore=ignore)
+            build_env, cwd = dict(env), root
+            for stage in stage_chain(stages, name):
+                for keyword, rest in stage.instructions:
+                    if keyword == "ENV":
+                        build_env.update({k: to_local(v, root) for k, v in parse_env(rest).items()})
+                    elif keyword == "WORKDIR":
+                        cwd = Path(to_local(rest, root))
+                    elif keyword == "RUN":
+                        command = to_local(strip_run_flags(rest), root)
+                        if command.startswith("apt-get"):
+                            continue  # system packages come from this machine (.ci/run's)
+                        run(["bash", "-c", command], cwd=cwd, env=build_env)
+        return built[name]
 
+    app_root = work / "image"
     app_root.mkdir()
     image_env = dict(env)
     cmd: list[str] = []
     healthcheck: list[str] = []
-    for keyword, rest in runtime.instructions:
-        if keyword == "COPY" and "--from=builder" in rest:
-            source, target = rest.split()[-2:]
-            source_path = Path(to_local(source, build_root))
-            target_path = Path(to_local(target, app_root))
-            if source_path.is_dir():
-                shutil.copytree(source_path, target_path, symlinks=True)
-            else:
-                target_path.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copy2(source_path, target_path)
-        elif keyword == "ENV":
-            for key, value in parse_env(rest).items():
-                value = value.replace("$PATH", image_env.get("PATH", ""))
-                image_env[key] = to_local(value, app_root)
-        elif keyword == "CMD":
-            cmd = json.loads(rest)
-        elif keyword == "HEALTHCHECK":
-            healthcheck = json.loads(rest.split(" CMD ", 1)[1])
+    for stage in stage_chain(stages, target or list(stages)[-1]):
+        for keyword, rest in stage.instructions:
+            source_stage = re.search(r"--from=(\S+)", rest) if keyword == "COPY" else None
+            if source_stage and source_stage.group(1) in stages:
+                build_root = build(source_stage.group(1))
+                source, destination = rest.split()[-2:]
+                source_path = Path(to_local(source, build_root))
+                target_path = Path(to_local(destination, app_root))
+                if source_path.is_dir():
+                    shutil.copytree(source_path, target_path, symlinks=True)
+                else:
+                    target_path.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(source_path, target_path)
+            elif keyword == "ENV":
+                for key, value in parse_env(rest).items():
+                    value = value.replace("$PATH", image_env.get("PATH", ""))
+                    image_env[key] = to_local(value, app_root)
+            elif keyword == "CMD":
+                cmd = json.loads(rest)
+            elif keyword == "HEALTHCHECK":
+                healthcheck = json.loads(rest.split(" CMD ", 1)[1])
     assert cmd, "the Dockerfile has an exec-form CMD"
     return Image(app_root, image_env, cmd, healthcheck)

@@ -80,10 +80,11 @@ class Setting:
 
 @dataclass(frozen=True)
 class Secret:
-    """The signing key a stack requires in production."""
+    """A secret key a service requires in production."""
 
     env: str
     min_length: int
+    purpose: str = "Signing key"  # how .env.example introduces it
 
     def __post_init__(self) -> None:
         _require(bool(_ENV_NAME.fullmatch(self.env)), f"secret variable {self.env!r}")
@@ -345,7 +346,7 @@ class Framework:
     pytest_options: tuple[tuple[str, str], ...]
     typed_paths: tuple[str, ...]
     secret: Secret | None  # None: nothing is signed, no secret is required
-    migrate_argv: tuple[str, ...]
+    migrate_argv: tuple[str, ...]  # empty for a service that maps another's schema
     dev_command: str  # the reloading development server (`make dev`)
     makemigrations_command: str  # `make migration m="..."`
     lint_commands: tuple[str, ...]  # run by `make lint` after ruff and mypy
@@ -356,14 +357,18 @@ class Framework:
     compose_env: tuple[tuple[str, str], ...]  # extra app environment in compose.yaml
     settings: tuple[Setting, ...]  # documented in .env.example, in this order
     prose: Prose
+    pytest_addopts: tuple[str, ...] = ()  # after the options every project has
 
     def __post_init__(self) -> None:
         owner = f"framework {self.key}"
         _require(bool(self.display_name), f"{owner}: display_name")
         _check_requirements(owner, self.dependencies + self.dev_dependencies)
-        _check_argv(owner, "migrate_argv", self.migrate_argv)
+        _require(all(self.migrate_argv), f"{owner}: migrate_argv has an empty word")
         _require(bool(self.dev_command), f"{owner}: dev_command")
-        _require(bool(self.makemigrations_command), f"{owner}: makemigrations_command")
+        _require(
+            bool(self.makemigrations_command) == bool(self.migrate_argv),
+            f"{owner}: makemigrations_command goes with migrate_argv",
+        )
         _require(bool(self.typed_paths), f"{owner}: typed_paths")
         _require(bool(self.settings), f"{owner}: settings")
 
@@ -730,11 +735,114 @@ def litestar(database: str, package: str) -> Framework:
     )
 
 
+# --- Django + FastAPI: two services on one database --------------------------------------
+
+WEBHOOK_SECRET: Final = Secret(
+    "WEBHOOK_SECRET", 32, purpose="Key webhook senders sign each delivery's body with (HMAC-SHA256)"
+)
+API_PORT: Final = 8001
+
+
+def fastapi_beside_django(database: str, package: str) -> Framework:
+    """The FastAPI service of Django + FastAPI: async reads of Django's tables and signed
+    webhooks. It has no migrations: Django's define every table, this service's included."""
+    return Framework(
+        key="fastapi",
+        display_name="FastAPI",
+        packaged=True,
+        dependencies=(
+            ASYNC_DRIVERS[database],
+            "sqlalchemy[asyncio]>=2.0.42",
+            *ASGI_SERVER,
+            "fastapi>=0.121",
+            "fastapi-offline>=1.7",
+            "httpx>=0.28",
+            "orjson>=3.10.7",
+            "pydantic>=2.8.2",
+            "pydantic-settings>=2.7",
+        ),
+        dev_dependencies=(ASYNC_DRIVERS["sqlite"], "granian[reload]>=2.8", MYPY, PYTEST, RUFF),
+        mypy_plugins=("pydantic.mypy",),
+        pytest_options=(),
+        typed_paths=("src", "tests"),
+        secret=WEBHOOK_SECRET,
+        migrate_argv=(),
+        dev_command=(
+            "uv run granian --interface asgi --factory --reload --reload-paths src "
+            f"--port {API_PORT} {package}.main:create_app"
+        ),
+        makemigrations_command="",
+        lint_commands=(),
+        runtime_paths=(),
+        build_steps=(),
+        build_packages=(),
+        runtime_packages=(),
+        compose_env=(),
+        settings=ASYNC_SQLALCHEMY_SETTINGS,
+        prose=Prose(
+            readme_layout=f"{PARTIALS}/fastapi/readme-layout.md.jinja",
+            readme_server=f"{PARTIALS}/fastapi/readme-server.md.jinja",
+            server_decision=f"{PARTIALS}/fastapi/server-decision.md.jinja",
+            pyproject_tables=f"{PARTIALS}/django_fastapi/api-pyproject.toml.jinja",
+        ),
+        # pytest-django, installed for the Django service, stays out of these tests: they set
+        # Django up themselves, on the database they migrate.
+        pytest_addopts=("-p", "no:django"),
+    )
+
+
+def django_fastapi_services(
+    database: str, package: str, components: tuple[Component, ...]
+) -> tuple[Service, ...]:
+    """Django in web/, owning the schema; FastAPI in api/, with a package of its own (both
+    share one environment in development, so their import names must differ)."""
+    # Two services writing one SQLite file would queue on its lock; the prompt refuses it too.
+    _require(database != "sqlite", "Django + FastAPI needs a database server, not SQLite")
+    web = Service(
+        name="web",
+        directory="web",
+        distribution_suffix="-web",
+        package=package,
+        framework=django(database, package),
+        components=components,
+        serve_target="serve",
+        port=8000,
+    )
+    return (
+        web,
+        Service(
+            name="api",
+            directory="api",
+            distribution_suffix="-api",
+            package=f"{package}_api",
+            framework=fastapi_beside_django(database, f"{package}_api"),
+            components=(),
+            serve_target="serve-api",
+            port=API_PORT,
+            test_members=(web,),
+        ),
+    )
+
+
+# Frameworks whose projects hold several services, and how to build them.
+@dataclass(frozen=True)
+class ServiceSet:
+    """A framework answer whose projects hold several services, and how to build them."""
+
+    display_name: str
+    services: Callable[[str, str, tuple[Component, ...]], tuple[Service, ...]]
+
+
+MULTI_SERVICE: Final = {"django_fastapi": ServiceSet("Django + FastAPI", django_fastapi_services)}
+
+
 FRAMEWORKS: Final[dict[str, Callable[[str, str], Framework]]] = {
     "fastapi": fastapi,
     "django": django,
     "flask": flask,
     "litestar": litestar,
+    # The framework of the service that owns the schema; MULTI_SERVICE adds the others.
+    "django_fastapi": django,
 }
 
 
@@ -743,6 +851,9 @@ def components_for(answers: Mapping[str, Any]) -> tuple[Component, ...]:
     components: list[Component] = []
     if answers["framework"] == "django":
         components.append(DJANGO_API_LAYERS[answers["django_api"]])
+    if answers["framework"] == "django_fastapi":
+        # The FastAPI service answers byte-for-byte what Django's API does: ninja's JSON.
+        components.append(DJANGO_NINJA)
     return tuple(components)
 
 
@@ -775,6 +886,8 @@ class Service:
     components: tuple[Component, ...]
     serve_target: str  # `make <serve_target>` runs it exactly as its image does
     port: int
+    # Other services whose code this one's tests run (a development dependency on them).
+    test_members: tuple[Service, ...] = ()
 
     def __post_init__(self) -> None:
         owner = f"service {self.name!r}"
@@ -793,6 +906,11 @@ class Service:
     @property
     def serve_argv(self) -> tuple[str, ...]:
         return ("python", "-m", self.package)
+
+    @property
+    def compose_build(self) -> str:
+        """compose.yaml's `build:` for this service's image (a flow mapping naming its target)."""
+        return "." if self.directory == "." else "{ context: ., target: " + self.name + " }"
 
     @property
     def dependencies(self) -> list[str]:
@@ -835,6 +953,9 @@ class Stack:
     components: tuple[Component, ...]
     package: str
     services: tuple[Service, ...] = ()
+    # The `framework` answer, for a stack of several services: its prose lives in
+    # template/_partials/<name>/.
+    name: str = ""
 
     def __post_init__(self) -> None:
         if not self.services:
@@ -854,6 +975,12 @@ class Stack:
         _check_unique("make target", self.phony_targets)
 
     # Python packaging and tooling --------------------------------------------------------
+
+    @property
+    def root_pyproject(self) -> str:
+        """The partial that renders the repository's pyproject.toml."""
+        name = "workspace" if self.is_workspace else "project"
+        return f"{PARTIALS}/pyproject/{name}.toml.jinja"
 
     @property
     def serve_argv(self) -> tuple[str, ...]:
@@ -879,9 +1006,21 @@ class Stack:
         return self.framework.secret
 
     @property
+    def secrets(self) -> list[Secret]:
+        """Every service's secret, each once, in the order of the services."""
+        found = [service.framework.secret for service in self.services]
+        return list(dict.fromkeys(secret for secret in found if secret is not None))
+
+    @property
     def settings(self) -> list[Setting]:
+        """What .env.example documents: the services' settings (a name they share once, where
+        it first appears), then the components'."""
+        first: dict[str, Setting] = {}
+        for service in self.services:
+            for setting in service.framework.settings:
+                first.setdefault(setting.name, setting)
         extra = [s for component in self.components for s in component.settings]
-        return [*self.framework.settings, *extra]
+        return [*first.values(), *extra]
 
     @property
     def dev_database_url(self) -> str:
@@ -899,6 +1038,12 @@ class Stack:
         return "=".join(PRODUCTION_ENV[0])
 
     # The image ---------------------------------------------------------------------------
+
+    @property
+    def dockerfile(self) -> str:
+        """The partial that renders the Dockerfile: one image, or one target per service."""
+        name = "workspace" if self.is_workspace else "one-service"
+        return f"{PARTIALS}/docker/{name}.Dockerfile.jinja"
 
     @property
     def build_packages(self) -> list[str]:
@@ -931,9 +1076,19 @@ class Stack:
     # Makefile and CI ----------------------------------------------------------------------
 
     @property
+    def display_name(self) -> str:
+        several = MULTI_SERVICE.get(self.name)
+        return several.display_name if several else self.framework.display_name
+
+    @property
     def is_workspace(self) -> bool:
         """Several services, each a uv workspace member in its own folder."""
         return len(self.services) > 1
+
+    @property
+    def uv_sync(self) -> str:
+        """The command that installs the project, every service of it, for development."""
+        return "uv sync --all-packages" if self.is_workspace else "uv sync"
 
     @property
     def schema_owner(self) -> Service:
@@ -950,10 +1105,12 @@ class Stack:
             install = MakeTarget(
                 "install",
                 "Install every service and its development tools",
-                ("uv sync --all-packages",),
+                (self.uv_sync,),
             )
-            # One shell runs every server in the background; Ctrl-C ends it, and its EXIT trap
-            # stops what it started (kill 0: the whole process group, reloaders included).
+            # One shell runs every server in the background. Ctrl-C (or the shell's end) runs
+            # the trap, which stops everything it started: kill 0 signals the whole process
+            # group, reloaders included. INT must be trapped too: a shell that SIGINT kills
+            # skips its EXIT trap, and background jobs ignore SIGINT.
             servers = [
                 f"({_in(service, dev_env + service.framework.dev_command)}) & \\"
                 for service in self.services
@@ -964,12 +1121,17 @@ class Stack:
             dev = MakeTarget(
                 "dev",
                 f"Run every reloading server on SQLite: {ports}",
-                (_in(owner, dev_env + migrate), "trap 'kill 0' EXIT; \\", *servers, "wait"),
+                (
+                    _in(owner, dev_env + migrate),
+                    "trap 'trap - INT TERM EXIT; kill 0' INT TERM EXIT; \\",
+                    *servers,
+                    "wait",
+                ),
             )
             lint_types = tuple(_in(service, "uv run mypy") for service in self.services)
         else:
             install = MakeTarget(
-                "install", "Install the project and its development tools", ("uv sync",)
+                "install", "Install the project and its development tools", (self.uv_sync,)
             )
             dev = MakeTarget(
                 "dev",
@@ -1021,6 +1183,21 @@ class Stack:
             ),
         ]
 
+    @property
+    def mypy_hooks(self) -> list[dict[str, str]]:
+        """pre-commit's mypy hooks: one per service, each with its own settings and plugins."""
+        if not self.is_workspace:
+            return [{"id": "mypy", "name": "mypy", "entry": "uv run mypy", "files": ""}]
+        return [
+            {
+                "id": f"mypy-{service.name}",
+                "name": f"mypy ({service.name})",
+                "entry": f"sh -c '{_in(service, 'uv run mypy')}'",
+                "files": f"^{service.directory}/",
+            }
+            for service in self.services
+        ]
+
     def _server_name(self, service: Service) -> str:
         if self.is_workspace:
             return f"{service.framework.display_name}'s production server"
@@ -1047,6 +1224,13 @@ class Stack:
     # README ---------------------------------------------------------------------------
 
     @property
+    def readme(self) -> str:
+        """The partial that renders the README: one service's, or the workspace's."""
+        if self.is_workspace:
+            return f"{PARTIALS}/{self.name}/readme.md.jinja"
+        return f"{PARTIALS}/readme/one-service.md.jinja"
+
+    @property
     def readme_sections(self) -> list[str]:
         return [s for component in self.components for s in component.readme_sections]
 
@@ -1056,11 +1240,19 @@ def _cached_stack(framework: str, database: str, package: str, options: tuple[An
     answers = {"framework": framework, "database": database, **dict(options)}
     _require(framework in FRAMEWORKS, f"no profile for framework {framework!r}")
     _require(database in DATABASES, f"no profile for database {database!r}")
+    components = components_for(answers)
+    services = (
+        MULTI_SERVICE[framework].services(database, package, components)
+        if framework in MULTI_SERVICE
+        else ()
+    )
     return Stack(
         framework=FRAMEWORKS[framework](database, package),
         database=DATABASES[database],
-        components=components_for(answers),
+        components=components,
         package=package,
+        services=services,
+        name=framework,
     )
 
 

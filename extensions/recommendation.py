@@ -3,8 +3,8 @@
 The engine turns the questionnaire's answers into a recommended web framework,
 following the votes and rules the README states ("The questions", "How the
 recommendation is made": five decision questions plus the ML question vote among
-FastAPI, Django and Flask; the throughput question casts no vote but can refine the
-decision afterwards, to Litestar). Everything
+FastAPI, Django and Flask; two refinement rules can then move the decision to Litestar
+or to Django with a FastAPI service beside it). Everything
 above the "Jinja layer" line is pure Python: no I/O, no Copier, so the tests import
 and exercise it directly.
 
@@ -33,6 +33,7 @@ FRAMEWORK_NAMES: Final = {
     "django": "Django",
     "flask": "Flask",
     "litestar": "Litestar",
+    "django_fastapi": "Django + FastAPI",
 }
 
 MAJORITY_THRESHOLD: Final = 3
@@ -206,6 +207,12 @@ RULE_EXPLANATIONS: Final = {
         '("maximum throughput, senior team"): the same async, typed style with less '
         "overhead per request"
     ),
+    "split_workloads": (
+        "Django won the vote with ML on the roadmap and a team at home with async, so the "
+        "comparison we follow splits the work: Django for the data, admin and auth, FastAPI "
+        "beside it for the async and ML endpoints, both on one database; the price is two "
+        "deployments and two dependency chains"
+    ),
 }
 
 
@@ -233,9 +240,18 @@ def _throughput_first(answers: Mapping[str, Any]) -> bool:
     )
 
 
+def _split_workloads(answers: Mapping[str, Any]) -> bool:
+    # A team with little async experience keeps Django alone: a second, async service is
+    # where that experience would be needed most.
+    return bool(answers["ml_on_roadmap"]) and answers["async_confidence"] != "low"
+
+
 REFINEMENTS: Final = (
     Refinement(
         "throughput_first", decided="fastapi", framework="litestar", applies=_throughput_first
+    ),
+    Refinement(
+        "split_workloads", decided="django", framework="django_fastapi", applies=_split_workloads
     ),
 )
 
@@ -271,6 +287,14 @@ CONSEQUENCES: Final = {
         "async too, and a blocking call stalls every request on that worker.",
         "A smaller ecosystem than FastAPI's or Django's: fewer ready-made integrations and "
         "answers online, so the team reads Litestar's and advanced-alchemy's documentation.",
+    ),
+    "django_fastapi": (
+        "Django owns the schema, the migrations, the admin and the full API; the FastAPI "
+        "service maps the same tables for async reads, webhooks and, later, model serving.",
+        "Two deployments and two dependency chains: each service is built, scaled, upgraded "
+        "and monitored on its own, and a schema change ships through Django first.",
+        "Two ways of talking to the database: the Django ORM in one service and SQLAlchemy in "
+        "the other, kept in step by a test that compares them.",
     ),
 }
 
@@ -361,7 +385,7 @@ ADMIN_LIBRARIES: Final = {
 def notes_for(answers: Mapping[str, Any], framework: str) -> tuple[str, ...]:
     """Advice that the vote alone does not capture."""
     notes = []
-    if answers["ml_on_roadmap"] and framework != "fastapi":
+    if answers["ml_on_roadmap"] and framework not in ("fastapi", "django_fastapi"):
         notes.append(
             f"ML is on the roadmap but {FRAMEWORK_NAMES[framework]} won: plan a separate FastAPI "
             "inference service beside it rather than serving models from the main app."
@@ -386,7 +410,13 @@ def notes_for(answers: Mapping[str, Any], framework: str) -> tuple[str, ...]:
             "FastAPI with a team new to async: a blocking call inside an `async def` stalls every "
             "request, so keep blocking libraries in plain `def` endpoints or a thread pool."
         )
-    if answers["needs_admin_ui"] and framework != "django":
+    if framework == "django_fastapi":
+        notes.append(
+            "Django + FastAPI means two services to deploy and keep up to date; if the async "
+            "part stays small, Django alone with django-ninja's async views is one service "
+            "(choose Django to override)."
+        )
+    if answers["needs_admin_ui"] and framework not in ("django", "django_fastapi"):
         admin = ADMIN_LIBRARIES[framework]
         notes.append(
             f"An admin screen is needed but {FRAMEWORK_NAMES[framework]} has none built in: "

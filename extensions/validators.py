@@ -146,6 +146,21 @@ def author_email_error(value: str) -> str:
     return ""
 
 
+# Databases a framework cannot use, and why: the choice is refused at the prompt with this.
+UNSUPPORTED_DATABASES: Final = {
+    ("django_fastapi", "sqlite"): (
+        "Django + FastAPI runs two services that write to one database at the same time, and "
+        "SQLite keeps it in a single file that one process at a time may write; choose "
+        "PostgreSQL or MySQL / MariaDB."
+    ),
+}
+
+
+def database_error(database: str, framework: str) -> str:
+    """Why `framework` cannot run on `database`, or "" when it can."""
+    return UNSUPPORTED_DATABASES.get((framework, database), "")
+
+
 class ValidatorsExtension(Extension):
     """Expose the checks to Copier's Jinja environment as filters."""
 
@@ -158,4 +173,5 @@ class ValidatorsExtension(Extension):
             description_error=description_error,
             author_name_error=author_name_error,
             author_email_error=author_email_error,
+            database_error=database_error,
         )

@@ -54,6 +54,12 @@ def _variants() -> dict[str, dict[str, object]]:
                 answers["django_api"] = api
             variants[f"{framework}{'-' + api if api else ''}-{database}"] = answers
             index += 1
+    # Django + FastAPI runs on a database server only.
+    for database in ("postgresql", "mysql"):
+        variants[f"django_fastapi-{database}"] = {
+            "framework": "django_fastapi",
+            "database": database,
+        }
     # Decision answers that exercise every rule's prose in the ADR, overrides included.
     variants["decisions-admin-tool"] = {
         "primary_function": "crud_app",

@@ -162,17 +162,27 @@ def _read_status(sock: socket.socket) -> int:
     return int(match.group(1))
 
 
-def check_graceful_shutdown(server: Server) -> float:
+IN_FLIGHT_BODY = json.dumps({"name": "in flight at shutdown"}).encode()
+
+
+def check_graceful_shutdown(
+    server: Server,
+    path: str = "/api/items",
+    body: bytes = IN_FLIGHT_BODY,
+    headers: dict[str, str] | None = None,
+    status_expected: int = 201,
+) -> float:
     """SIGTERM (as `docker stop` sends it to the image's CMD) while a request is in flight.
 
-    The request, whose body is still arriving when the signal lands, is answered; new
-    connections are not served; the process exits within 10 s. Returns the seconds it took.
+    The request (a POST of `body` to `path`), whose body is still arriving when the signal
+    lands, is answered with `status_expected`; new connections are not served; the process
+    exits within 10 s. Returns the seconds it took.
     """
-    body = json.dumps({"name": "in flight at shutdown"}).encode()
+    extra = "".join(f"{name}: {value}\r\n" for name, value in (headers or {}).items())
     head = (
-        f"POST /api/items HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
         f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-        "X-Forwarded-Proto: https\r\n\r\n"
+        f"X-Forwarded-Proto: https\r\n{extra}\r\n"
     ).encode()
     with socket.create_connection(("127.0.0.1", server.port), timeout=15) as in_flight:
         in_flight.sendall(head + body[:8])
@@ -190,7 +200,7 @@ def check_graceful_shutdown(server: Server) -> float:
             assert not answer.startswith(b"HTTP/1.1 200"), "served a new request after SIGTERM"
         in_flight.sendall(body[8:])
         status = _read_status(in_flight)
-    assert status == 201, f"the request in flight was answered {status}"
+    assert status == status_expected, f"the request in flight was answered {status}"
     try:
         server.process.wait(timeout=SHUTDOWN_WITHIN)
     except subprocess.TimeoutExpired:

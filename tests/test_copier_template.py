@@ -184,7 +184,17 @@ def adr_votes(adr: str) -> dict[str, int]:
 
 
 def test_adr_records_answers_votes_rule_and_flips(generate: Generate) -> None:
-    answers = SAMPLES[("django", "move_fast")]
+    # A tie broken for Django, with ML on the roadmap and too little async experience to split.
+    answers = {
+        **SAMPLES[("django", "move_fast")],
+        "primary_function": "crud_app",
+        "async_confidence": "low",
+        "time_to_first_version": "tight",
+        "needs_admin_ui": False,
+        "service_shape": "fleet",
+        "ml_on_roadmap": True,
+    }
+    assert recommend(answers).rule == "move_fast"
     project = generate(**answers)
     adr = (project / "docs/adr/0001-web-framework.md").read_text()
     result = recommend(answers)
@@ -336,6 +346,42 @@ def test_bad_input_is_refused_and_nothing_is_written(
     assert not destination.exists()
 
 
+def test_django_and_fastapi_refuse_sqlite_and_say_why(template_dir: Path, tmp_path: Path) -> None:
+    answers = {**IDENTITY, "framework": "django_fastapi", "database": "sqlite"}
+    with pytest.raises(ValueError, match="two services that write to one database"):
+        run_copy(str(template_dir), tmp_path / "p", data=answers, defaults=True, unsafe=True)
+    assert not (tmp_path / "p").exists()
+
+
+def test_django_and_fastapi_is_a_workspace_of_two_services(generate: Generate) -> None:
+    project = generate(framework="django_fastapi", database="postgresql")
+    files = project_files(project)
+    # Django's project in web/, with the events table it owns; FastAPI's service in api/.
+    assert {"web/manage.py", "web/demo_service/webhooks/models.py", "web/pyproject.toml"} <= files
+    assert {"api/src/demo_service_api/main.py", "api/pyproject.toml"} <= files
+    assert not {"manage.py", "alembic.ini"} & files
+    assert not [name for name in files if name.startswith("api/") and "migrations" in name]
+    root = tomllib.loads((project / "pyproject.toml").read_text())
+    assert root == {"tool": {"uv": {"workspace": {"members": ["web", "api"]}}}}
+    api = tomllib.loads((project / "api/pyproject.toml").read_text())
+    assert api["project"]["name"] == "demo-service-api"
+    assert "demo-service-web" in api["dependency-groups"]["dev"]
+    assert not [d for d in api["project"]["dependencies"] if d.startswith("django")]
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    assert set(compose["services"]) == {"db", "migrate", "web", "api"}
+    assert compose["services"]["api"]["build"] == {"context": ".", "target": "api"}
+    assert "WEBHOOK_SECRET" in compose["services"]["api"]["environment"]
+    makefile = (project / "Makefile").read_text()
+    assert "\nserve-api: ## Run FastAPI's production server" in makefile
+    dockerfile = (project / "Dockerfile").read_text()
+    assert "FROM runtime AS api" in dockerfile and dockerfile.rstrip().endswith(
+        'CMD ["python", "-m", "demo_service"]'
+    ), "the web image is the default target"
+    env = (project / ".env").read_text()
+    assert re.search(r"^WEBHOOK_SECRET=\S{32,}$", env, re.M)
+    assert re.search(r"^DJANGO_SECRET_KEY=\S{50,}$", env, re.M)
+
+
 def test_unknown_choice_is_refused(template_dir: Path, tmp_path: Path) -> None:
     bad: dict[str, Any] = {**IDENTITY, "framework": "rails"}
     with pytest.raises(ValueError, match="rails"):
@@ -343,7 +389,9 @@ def test_unknown_choice_is_refused(template_dir: Path, tmp_path: Path) -> None:
     assert not (tmp_path / "p").exists()
 
 
-@pytest.mark.parametrize("shared_file", ["compose.yaml.jinja", "README.md.jinja"])
+@pytest.mark.parametrize(
+    "shared_file", ["compose.yaml.jinja", "_partials/readme/one-service.md.jinja"]
+)
 def test_a_misspelled_stack_fact_fails_the_render(tmp_path: Path, shared_file: str) -> None:
     """A name the profiles do not define raises instead of rendering as "" (an empty key in
     compose.yaml, a blank in the README)."""

@@ -41,6 +41,10 @@ ANSWER_SETS = [
         ],
         DATABASES,
     )
+] + [
+    # Django + FastAPI runs on a database server only (the prompt refuses SQLite).
+    {"framework": "django_fastapi", "database": database, "package_name": "shop"}
+    for database in ("postgresql", "mysql")
 ]
 
 
@@ -67,9 +71,42 @@ def test_every_partial_a_profile_names_exists(stack: Stack) -> None:
 
 
 def test_display_names_match_the_engine() -> None:
-    for key, make in FRAMEWORKS.items():
-        assert make("sqlite", "shop").display_name == FRAMEWORK_NAMES[key]
+    for key in FRAMEWORKS:
+        answers = {"framework": key, "database": "postgresql", "package_name": "shop"}
+        stack = build_stack({**answers, "django_api": "ninja"})
+        assert stack.display_name == FRAMEWORK_NAMES[key]
     assert set(FRAMEWORKS) == set(FRAMEWORK_NAMES)
+
+
+def test_django_and_fastapi_is_two_services_on_one_schema() -> None:
+    stack = build_stack(
+        {"framework": "django_fastapi", "database": "postgresql", "package_name": "shop"}
+    )
+    web, api = stack.services
+    assert (web.directory, web.package, web.serve_target, web.port) == (
+        "web",
+        "shop",
+        "serve",
+        8000,
+    )
+    assert (api.directory, api.package, api.serve_target, api.port) == (
+        "api",
+        "shop_api",
+        "serve-api",
+        8001,
+    )
+    assert stack.schema_owner is web and api.framework.migrate_argv == ()
+    # Each image installs its own service's dependencies only.
+    assert "django>=6.1" in web.dependencies and not any("fastapi" in d for d in web.dependencies)
+    assert "asyncpg>=0.30" in api.dependencies and not any("django" in d for d in api.dependencies)
+    assert [secret.env for secret in stack.secrets] == ["DJANGO_SECRET_KEY", "WEBHOOK_SECRET"]
+    assert stack.uv_sync == "uv sync --all-packages"
+    targets = {target.name: target.recipe for target in stack.core_targets}
+    assert targets["serve-api"] == ("cd api && uv run python -m shop_api",)
+    assert targets["migrate"] == ("cd web && uv run python manage.py migrate",)
+    assert targets["test"] == ("cd web && uv run pytest", "cd api && uv run pytest")
+    with pytest.raises(ProfileError, match="not SQLite"):
+        build_stack({"framework": "django_fastapi", "database": "sqlite", "package_name": "x"})
 
 
 def test_server_databases_run_in_compose_and_ci_with_one_image_tag() -> None:
@@ -96,7 +133,9 @@ def test_the_django_api_layer_is_a_component() -> None:
 def test_only_mysql_django_installs_system_packages() -> None:
     for answers in ANSWER_SETS:
         stack = build_stack(answers)
-        compiles = answers["framework"] == "django" and answers["database"] == "mysql"
+        # mysqlclient, Django's MySQL driver, compiles (Django + FastAPI's web service too).
+        django = answers["framework"] in ("django", "django_fastapi")
+        compiles = django and answers["database"] == "mysql"
         assert bool(stack.build_packages) == compiles
         assert bool(stack.runtime_packages) == compiles
 
@@ -145,7 +184,9 @@ def test_a_framework_missing_a_fact_cannot_be_built() -> None:
     ("change", "message"),
     [
         ({"dependencies": ("flask",)}, "dependency 'flask' must read 'name>=floor'"),
-        ({"migrate_argv": ()}, "migrate_argv must be a non-empty command"),
+        ({"migrate_argv": ("flask", "")}, "migrate_argv has an empty word"),
+        # No migrations (a service that maps another's schema) means no way to make them.
+        ({"migrate_argv": ()}, "makemigrations_command goes with migrate_argv"),
         ({"dev_command": ""}, "dev_command"),
         ({"settings": ()}, "settings"),
     ],

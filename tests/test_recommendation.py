@@ -13,6 +13,7 @@ from recommendation import (
     FRAMEWORKS,
     AnswerError,
     all_answer_combinations,
+    decide,
     flips,
     recommend,
     recommendation_help,
@@ -74,6 +75,19 @@ def throughput_first_applies(combination: dict[str, Any]) -> bool:
     )
 
 
+def split_workloads_applies(combination: dict[str, Any]) -> bool:
+    """The README's conditions for Django + FastAPI, besides Django winning the vote."""
+    return bool(combination["ml_on_roadmap"]) and combination["async_confidence"] != "low"
+
+
+# Each refinement: the framework it recommends, the voted decision it refines (which becomes
+# the runner-up), and its conditions.
+REFINEMENTS = {
+    "throughput_first": ("litestar", "fastapi", throughput_first_applies),
+    "split_workloads": ("django_fastapi", "django", split_workloads_applies),
+}
+
+
 @pytest.mark.parametrize("combination", ALL, ids=lambda c: "-".join(str(v) for v in c.values()))
 def test_every_combination_is_consistent(combination: dict[str, Any]) -> None:
     result = recommend(combination)
@@ -84,38 +98,42 @@ def test_every_combination_is_consistent(combination: dict[str, Any]) -> None:
     leaders = tuple(f for f in FRAMEWORKS if votes[f] == top)
     assert result.leaders == leaders
 
-    # The throughput answer casts no vote: without it, the vote decides FastAPI, Django or
-    # Flask, and throughput_first may only move a FastAPI decision to Litestar.
-    voted = recommend({**combination, "throughput_priority": False})
-    assert voted.votes == result.votes
-    if result.rule == "throughput_first":
-        assert (result.framework, result.runner_up) == ("litestar", "fastapi")
-        assert voted.framework == "fastapi" and throughput_first_applies(combination)
-        return
-    assert result == voted or combination["throughput_priority"]
-    assert not (result.framework == "fastapi" and throughput_first_applies(combination))
-    assert result.framework in leaders
-    others_best = max(v for f, v in votes.items() if f != result.framework)
+    # The vote decides FastAPI, Django or Flask; a refinement may then move exactly the
+    # decision it names, when its conditions hold, and only then.
+    framework, rule = decide(combination, votes)
+    for name, (refined, decided, applies) in REFINEMENTS.items():
+        if result.rule == name:
+            assert (result.framework, result.runner_up) == (refined, decided)
+            assert framework == decided and applies(combination)
+        else:
+            assert not (framework == decided and applies(combination))
+    if result.rule not in REFINEMENTS:
+        assert (result.framework, result.rule) == (framework, rule)
+    # The throughput answer casts no vote.
+    assert recommend({**combination, "throughput_priority": False}).votes == result.votes
 
+    assert framework in leaders
+    others_best = max(v for f, v in votes.items() if f != framework)
     confident = combination["async_confidence"] == "high"
-    if result.rule == "majority":
-        assert votes[result.framework] >= 3 and votes[result.framework] > others_best
-    elif result.rule == "plurality":
-        assert leaders == (result.framework,) and votes[result.framework] < 3
+    if rule == "majority":
+        assert votes[framework] >= 3 and votes[framework] > others_best
+    elif rule == "plurality":
+        assert leaders == (framework,) and votes[framework] < 3
     else:
         assert len(leaders) > 1, "tie rules apply to ties only"
-        if result.rule == "async_and_ml":
-            assert result.framework == "fastapi" and confident and combination["ml_on_roadmap"]
-        elif result.rule == "move_fast":
-            assert result.framework == "django"
+        if rule == "async_and_ml":
+            assert framework == "fastapi" and confident and combination["ml_on_roadmap"]
+        elif rule == "move_fast":
+            assert framework == "django"
             assert not confident and combination["time_to_first_version"] == "tight"
             assert not ("fastapi" in leaders and confident and combination["ml_on_roadmap"])
         else:
-            assert result.rule == "greenfield_default"
-            assert result.framework == leaders[0]
+            assert rule == "greenfield_default"
+            assert framework == leaders[0]
 
-    assert result.runner_up != result.framework
-    assert votes[result.runner_up] == others_best
+    if result.rule not in REFINEMENTS:
+        assert result.runner_up != result.framework
+        assert votes[result.runner_up] == others_best
     assert [r.question for r in result.reasons] == list(DOCUMENTED_VOTES)
     for reason in result.reasons:
         assert set(reason.favours) == DOCUMENTED_VOTES[reason.question][reason.answer]
@@ -131,6 +149,7 @@ def test_every_rule_and_every_framework_is_reached() -> None:
         "move_fast",
         "greenfield_default",
         "throughput_first",
+        "split_workloads",
     }
     assert {r.framework for r in results} == set(FRAMEWORK_NAMES)
 
@@ -163,10 +182,11 @@ def test_every_rule_and_every_framework_is_reached() -> None:
             "fastapi",
             "async_and_ml",
         ),
-        # Django 3 (crud_app, mixed, tight), Flask 3 (mixed, tight, fleet), FastAPI 2.
+        # Django 3 (crud_app, low, tight), Flask 3 (low, tight, fleet), FastAPI 2 (fleet, ML).
         (
             dict(
                 primary_function="crud_app",
+                async_confidence="low",
                 time_to_first_version="tight",
                 service_shape="fleet",
                 ml_on_roadmap=True,
@@ -196,7 +216,36 @@ def test_every_rule_and_every_framework_is_reached() -> None:
         ),
         # Throughput first with mixed async confidence: FastAPI by the vote, and it stays.
         ({"throughput_priority": True}, "fastapi", "greenfield_default"),
-        # Throughput first while Django wins (3 votes): no refinement applies to Django.
+        # Django 4 (crud_app, mixed, admin, one_app), FastAPI 2 (runway, ML), Flask 1: with
+        # ML and an async-capable team, the work is split.
+        (
+            dict(primary_function="crud_app", needs_admin_ui=True, ml_on_roadmap=True),
+            "django_fastapi",
+            "split_workloads",
+        ),
+        # The same with mixed async and a tight deadline: Django by move_fast, then split.
+        (
+            dict(
+                primary_function="crud_app",
+                time_to_first_version="tight",
+                service_shape="fleet",
+                ml_on_roadmap=True,
+            ),
+            "django_fastapi",
+            "split_workloads",
+        ),
+        # Low async confidence keeps Django alone (with the note about a separate service).
+        (
+            dict(
+                primary_function="crud_app",
+                async_confidence="low",
+                needs_admin_ui=True,
+                ml_on_roadmap=True,
+            ),
+            "django",
+            "majority",
+        ),
+        # Throughput first while Django wins (3 votes): throughput_first refines FastAPI only.
         (
             dict(
                 primary_function="crud_app",
@@ -220,6 +269,9 @@ def test_every_rule_and_every_framework_is_reached() -> None:
         "throughput_first",
         "throughput_first-not-with-ml",
         "throughput_first-not-with-mixed-async",
+        "split_workloads",
+        "split_workloads-after-move_fast",
+        "split_workloads-not-with-low-async",
         "throughput_first-not-for-django",
     ],
 )
@@ -304,10 +356,25 @@ def test_seed_tie_breaks() -> None:
 
 def test_notes() -> None:
     django_with_ml = recommend(
-        answers(primary_function="crud_app", needs_admin_ui=True, ml_on_roadmap=True)
+        answers(
+            primary_function="crud_app",
+            async_confidence="low",
+            needs_admin_ui=True,
+            ml_on_roadmap=True,
+        )
     )
     assert django_with_ml.framework == "django"
     assert any("FastAPI inference service" in note for note in django_with_ml.notes)
+
+    pair = recommend(answers(primary_function="crud_app", needs_admin_ui=True, ml_on_roadmap=True))
+    assert pair.framework == "django_fastapi"
+    assert [note for note in pair.notes if "two services" in note] == [
+        "Django + FastAPI means two services to deploy and keep up to date; if the async part "
+        "stays small, Django alone with django-ninja's async views is one service (choose "
+        "Django to override)."
+    ]
+    # Neither "plan a FastAPI service" (it is there) nor "budget for an admin" (Django's).
+    assert not any("inference service" in note or "admin" in note for note in pair.notes)
 
     litestar = recommend(answers(async_confidence="high", service_shape="fleet"))
     assert litestar.framework == "fastapi"
@@ -383,3 +450,18 @@ def test_litestar_is_explained_with_its_rule_and_its_runner_up() -> None:
         if flip.framework == "fastapi"
     }
     assert {("throughput_priority", False), ("ml_on_roadmap", True)} <= back_to_fastapi
+
+
+def test_django_and_fastapi_is_explained_with_its_rule_and_its_runner_up() -> None:
+    split = answers(primary_function="crud_app", needs_admin_ui=True, ml_on_roadmap=True)
+    result = recommend(split)
+    first_line = recommendation_help(result).splitlines()[0]
+    assert first_line.startswith(
+        "Recommended: Django + FastAPI (votes: FastAPI 2, Django 4, Flask 1; rule "
+        "split_workloads: Django won the vote with ML on the roadmap"
+    )
+    assert "two deployments and two dependency chains" in first_line
+    assert result.runner_up == "django"
+    # Either single answer that undoes the split is listed in the decision record.
+    back_to_django = {(f.question, f.answer) for f in flips(split) if f.framework == "django"}
+    assert {("ml_on_roadmap", False), ("async_confidence", "low")} <= back_to_django

@@ -28,7 +28,7 @@ GIT_IDENTITY = {
     "GIT_COMMITTER_EMAIL": "tests@example.com",
 }
 
-FRAMEWORKS = ["fastapi", "flask", "django", "litestar"]
+FRAMEWORKS = ["fastapi", "flask", "django", "litestar", "django_fastapi"]
 
 # What v1.1.0 changes in the shared Makefile: the help of `make test`, which the stack profile
 # holds (the conflict case edits the same line).

@@ -8,6 +8,7 @@ from text import slugify, toml_string
 from validators import (
     author_email_error,
     author_name_error,
+    database_error,
     description_error,
     package_name_error,
     project_name_error,
@@ -50,3 +51,14 @@ def test_slugify(name: str, slug: str) -> None:
 
 def test_toml_string_escapes_quotes_and_backslashes() -> None:
     assert toml_string('say "hi" \\ bye') == '"say \\"hi\\" \\\\ bye"'
+
+
+def test_each_framework_names_the_databases_it_cannot_use() -> None:
+    assert database_error("sqlite", "django_fastapi").startswith(
+        "Django + FastAPI runs two services that write to one database"
+    )
+    for framework in ("fastapi", "django", "flask", "litestar", "django_fastapi"):
+        for database in ("postgresql", "mysql"):
+            assert database_error(database, framework) == ""
+    for framework in ("fastapi", "django", "flask", "litestar"):
+        assert database_error("sqlite", framework) == ""
