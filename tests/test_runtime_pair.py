@@ -51,7 +51,7 @@ from harness import (
     serve,
     throwaway_database,
 )
-from resilience import PROXY_HEADERS, check_graceful_shutdown
+from resilience import PROXY_HEADERS, check_graceful_shutdown, tool
 
 pytestmark = pytest.mark.runtime
 
@@ -399,3 +399,22 @@ def log_in_to_the_admin(web: httpx.Client) -> None:
         },
     )
     assert answer.status_code == 302 and answer.headers["location"] == "/admin/", answer.text[:2000]
+
+
+@pytest.mark.parametrize("row", ROWS[:1], ids=lambda row: row.id, indirect=True)
+def test_static_checks_of_both_images_compose_and_ci(project: Path) -> None:
+    env = project_environment()
+    workflow = project / ".github/workflows/ci.yml"
+    run([tool("hadolint"), "--failure-threshold", "info", "Dockerfile"], project, env)
+    for schema, path in (("compose-spec", "compose.yaml"), ("github-workflows", str(workflow))):
+        run([tool("check-jsonschema"), "--builtin-schema", f"vendor.{schema}", path], project, env)
+    run([tool("zizmor"), "--offline", "--min-severity", "low", str(workflow)], project, env)
+
+    dockerfile = (project / "Dockerfile").read_text()
+    # One build stage per service on a shared uv stage, one runtime, one image per service.
+    assert dockerfile.count("\nFROM ") == 6
+    for service in SERVICES:
+        assert f"\nFROM runtime AS {service}\n" in dockerfile
+    for image in dockerfile.split("\nFROM runtime AS ")[1:]:
+        assert "\nUSER 10001:10001\n" in image and "\nHEALTHCHECK " in image
+        assert image.split("\nCMD ", 1)[1].startswith("["), "exec-form CMD"
