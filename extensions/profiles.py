@@ -525,19 +525,23 @@ def _async_sqlalchemy_framework(
     )
 
 
+# FastAPI's own dependencies, in the starter and in Django + FastAPI's api service alike.
+FASTAPI_DEPENDENCIES: Final = (
+    "fastapi>=0.121",
+    "fastapi-offline>=1.7",
+    "httpx>=0.28",
+    "orjson>=3.10.7",
+    "pydantic>=2.8.2",
+    "pydantic-settings>=2.7",
+)
+
+
 def fastapi(database: str, package: str) -> Framework:
     return _async_sqlalchemy_framework(
         key="fastapi",
         display_name="FastAPI",
         database=database,
-        dependencies=(
-            "fastapi>=0.121",
-            "fastapi-offline>=1.7",
-            "httpx>=0.28",
-            "orjson>=3.10.7",
-            "pydantic>=2.8.2",
-            "pydantic-settings>=2.7",
-        ),
+        dependencies=FASTAPI_DEPENDENCIES,
         mypy_plugins=("pydantic.mypy",),
         app_factory=f"{package}.main:create_app",
     )
@@ -754,12 +758,7 @@ def fastapi_beside_django(database: str, package: str) -> Framework:
             ASYNC_DRIVERS[database],
             "sqlalchemy[asyncio]>=2.0.42",
             *ASGI_SERVER,
-            "fastapi>=0.121",
-            "fastapi-offline>=1.7",
-            "httpx>=0.28",
-            "orjson>=3.10.7",
-            "pydantic>=2.8.2",
-            "pydantic-settings>=2.7",
+            *FASTAPI_DEPENDENCIES,
         ),
         dev_dependencies=(ASYNC_DRIVERS["sqlite"], "granian[reload]>=2.8", MYPY, PYTEST, RUFF),
         mypy_plugins=("pydantic.mypy",),
