@@ -428,9 +428,18 @@ PROBE_COMPONENT = """
                     healthcheck=("CMD", "redis-cli", "ping"),
                 ),
             ),
+            compose_env=(("PROBE_URL", "redis://cache:6379/0"),),
+            ci_services=(
+                CiService(
+                    name="cache", image="redis:7.4-alpine", env=(), port=6379,
+                    health_cmd="redis-cli ping",
+                ),
+            ),
+            ci_env=(("PROBE_URL", "redis://localhost:6379/0"),),
             make_targets=(MakeTarget("worker", "Run the probe worker", ("uv run probe",)),),
             ci_steps=(CiStep("Probe the worker", "make worker"),),
             readme_sections=("template/_partials/probe.md.jinja",),
+            consequence="The probe must be watched.",
         )
     )
 """
@@ -462,10 +471,10 @@ def test_a_component_contributes_to_every_shared_file(tmp_path: Path) -> None:
     assert "# PROBE_URL=redis://localhost:6379/0" in (project / ".env.example").read_text()
     compose = yaml.safe_load((project / "compose.yaml").read_text())
     assert compose["services"]["cache"]["image"] == "redis:7.4-alpine"
-    for service in ("migrate", "app"):
-        assert compose["services"][service]["depends_on"]["cache"] == {
-            "condition": "service_healthy"
-        }
+    # The app waits for every backing service; the migrations only for the database.
+    assert compose["services"]["app"]["depends_on"]["cache"] == {"condition": "service_healthy"}
+    assert set(compose["services"]["migrate"]["depends_on"]) == {"db"}
+    assert compose["services"]["app"]["environment"]["PROBE_URL"] == "redis://cache:6379/0"
     assert set(compose["volumes"]) == {"db-data", "cache-data"}
     makefile = (project / "Makefile").read_text()
     assert ".PHONY: help install dev test lint format migrate migration serve worker\n" in makefile
@@ -473,6 +482,15 @@ def test_a_component_contributes_to_every_shared_file(tmp_path: Path) -> None:
     workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
     steps = workflow["jobs"]["test"]["steps"]
     assert steps[-1] == {"name": "Probe the worker", "run": "make worker"}
+    assert workflow["jobs"]["test"]["env"]["PROBE_URL"] == "redis://localhost:6379/0"
+    assert workflow["jobs"]["test"]["services"]["cache"] == {
+        "image": "redis:7.4-alpine",
+        "ports": ["6379:6379"],
+        "options": '--health-cmd "redis-cli ping" --health-interval 5s --health-timeout 3s '
+        "--health-retries 10",
+    }
+    adr = " ".join((project / "docs/adr/0001-web-framework.md").read_text().split())
+    assert "- The probe must be watched." in adr
     readme = (project / "README.md").read_text()
     assert "\n## Probe\n\nThe probe watches Demo Service.\n" in readme
     assert readme.index("## Probe") < readme.index("## Tests, lint and types")
