@@ -66,6 +66,12 @@ def connect(url: str, *, timeout: float) -> Redis:
     )
 
 
+def item_cache(redis_url: str, *, prefix: str, ttl: int, timeout: float) -> "ItemCache":
+    """The cache on `redis_url`; with none (development), a cache that keeps nothing."""
+    redis = connect(redis_url, timeout=timeout) if redis_url else None
+    return ItemCache(redis, prefix=prefix, ttl=ttl)
+
+
 class ItemCache:
     """Each item's JSON answer under `<prefix>:item:<id>`, kept `ttl` seconds.
 
