@@ -13,10 +13,10 @@ from harness import REPO_ROOT
 from profiles import (
     CACHES,
     DATABASES,
-    REDIS_CACHE,
     DJANGO_REST_FRAMEWORK,
     FRAMEWORKS,
     HOST,
+    REDIS_CACHE,
     CiService,
     CiStep,
     Component,
