@@ -12,9 +12,10 @@ import time
 from collections.abc import Awaitable, Callable
 
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
-from redis.retry import Retry
 
 logger = logging.getLogger(__name__)
 
@@ -56,13 +57,17 @@ class Breaker:
 
 
 def connect(url: str, *, timeout: float) -> Redis:
-    """A client for `url` whose every call gives up after `timeout` seconds, with no retry:
-    a read that cannot use the cache goes to the database instead of waiting."""
+    """A client for `url` whose every call gives up after `timeout` seconds.
+
+    A call that times out is not tried again: the read goes to the database instead of
+    waiting twice. A broken connection is replaced once, at once: after Redis restarts,
+    every connection the pool kept is dead, and each would otherwise fail one request.
+    """
     return Redis.from_url(
         url,
         socket_connect_timeout=timeout,
         socket_timeout=timeout,
-        retry=Retry(NoBackoff(), 0),
+        retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
     )
 
 
