@@ -63,12 +63,13 @@ def connect(url: str, *, timeout: float) -> Redis:
     waiting twice. A broken connection is replaced once, at once: after Redis restarts,
     every connection the pool kept is dead, and each would otherwise fail one request.
     """
-    return Redis.from_url(
+    client: Redis = Redis.from_url(
         url,
         socket_connect_timeout=timeout,
         socket_timeout=timeout,
         retry=Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,)),
     )
+    return client
 
 
 def item_cache(redis_url: str, *, prefix: str, ttl: int, timeout: float) -> "ItemCache":
