@@ -324,8 +324,9 @@ REDIS_IMAGE: Final = "redis:7.4-alpine"
 REDIS_CACHE: Final = Component(
     key="redis-cache",
     title="Redis cache",
-    # 5.2: the asyncio client's aclose() and the typed exceptions every starter catches.
-    dependencies=("redis>=5.2",),
+    # 8.0: the first release whose synchronous client strict mypy accepts (earlier ones leave
+    # close(), ConnectionPool.from_url() and the replies of commands such as ttl() untyped).
+    dependencies=("redis>=8.0",),
     settings=(
         Setting(
             "REDIS_URL",

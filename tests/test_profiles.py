@@ -238,7 +238,7 @@ def test_the_redis_cache_reaches_every_framework_and_only_the_service_that_reads
         answers = {"framework": framework, "database": "postgresql", "package_name": "shop"}
         stack = build_stack({**answers, "django_api": "ninja", "cache": "redis"})
         owner = stack.services[0]
-        assert "redis>=5.2" in owner.dependencies
+        assert "redis>=8.0" in owner.dependencies
         assert ("REDIS_URL", "redis://redis:6379/0") in owner.compose_env
         assert [s.name for s in stack.compose_services] == ["db", "redis"]
         assert [s.name for s in stack.ci_services] == ["postgres", "redis"]
