@@ -266,6 +266,44 @@ def test_generated_code_passes_ruff_unchanged(
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+# Where each framework keeps its cache code (relative to the project root).
+CACHE_FILES = {
+    "fastapi": ["src/demo_service/core/cache.py", "tests/test_cache.py"],
+    "litestar": ["src/demo_service/core/cache.py", "tests/test_cache.py"],
+    "flask": [
+        "src/demo_service/cache.py",
+        "src/demo_service/items/caching.py",
+        "tests/test_cache.py",
+    ],
+    "django": ["demo_service/cache.py", "tests/test_cache.py"],
+    "django_fastapi": ["web/demo_service/cache.py", "web/tests/test_cache.py"],
+}
+
+
+@pytest.mark.parametrize("framework", sorted(CACHE_FILES))
+def test_the_cache_ships_only_when_chosen(generate: Generate, framework: str) -> None:
+    database = "postgresql"
+    without = generate("without", framework=framework, database=database, cache="none")
+    with_redis = generate("with", framework=framework, database=database, cache="redis")
+    for path in CACHE_FILES[framework]:
+        assert (with_redis / path).is_file(), path
+        assert not (without / path).exists(), path
+    mentions = [
+        path.relative_to(without)
+        for path in without.rglob("*")
+        if path.is_file() and ".git" not in path.parts and "redis" in path.read_text().lower()
+    ]
+    assert mentions == [], "a project without a cache never mentions Redis"
+    compose = yaml.safe_load((with_redis / "compose.yaml").read_text())
+    app = "web" if framework == "django_fastapi" else "app"
+    assert compose["services"][app]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert compose["services"][app]["depends_on"]["redis"] == {"condition": "service_healthy"}
+    if framework == "django_fastapi":
+        # The FastAPI service reads the database: Django's writes are never served stale.
+        assert "REDIS_URL" not in compose["services"]["api"]["environment"]
+        assert not list((with_redis / "api").rglob("*cache*"))
+
+
 def test_copy_starts_a_git_repository_and_tasks_are_copy_only(generate: Generate) -> None:
     project = generate()
     assert (project / ".git").is_dir()
