@@ -159,11 +159,11 @@ class Redis:
 
 
 @contextlib.contextmanager
-def row_redis(row: Row) -> Iterator[Redis | None]:
-    if row.id not in REDIS_DATABASES:
+def redis_database(number: int | None) -> Iterator[Redis | None]:
+    """Redis database `number`, emptied, behind a proxy; None for a project without a cache."""
+    if number is None:
         yield None
         return
-    number = REDIS_DATABASES[row.id]
     with redis.Redis.from_url(f"{REDIS_SERVER}/{number}") as client:
         client.flushdb()
     proxy = TcpProxy("127.0.0.1", 6379)
@@ -172,6 +172,10 @@ def row_redis(row: Row) -> Iterator[Redis | None]:
         yield Redis(number, proxy)
     finally:
         proxy.stop()
+
+
+def row_redis(row: Row) -> contextlib.AbstractContextManager[Redis | None]:
+    return redis_database(REDIS_DATABASES.get(row.id))
 
 
 def production_environment(project: Path, database_url: str, cache: Redis | None) -> dict[str, str]:
