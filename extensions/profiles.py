@@ -282,9 +282,14 @@ class Component:
     readme_sections: tuple[str, ...] = ()  # template paths of partials
     build_packages: tuple[str, ...] = ()
     runtime_packages: tuple[str, ...] = ()
+    compose_env: tuple[tuple[str, str], ...] = ()  # the app's environment in compose.yaml
+    ci_env: tuple[tuple[str, str], ...] = ()  # the CI test job's environment
+    consequence: str = ""  # what choosing it means, for the decision record's consequences
 
     def __post_init__(self) -> None:
         _require(bool(re.fullmatch(r"[a-z][a-z0-9-]*", self.key)), f"component {self.key!r}")
+        for name, _ in self.compose_env + self.ci_env:
+            _require(bool(_ENV_NAME.fullmatch(name)), f"{self.key}: variable {name!r}")
         _check_requirements(f"component {self.key}", self.dependencies + self.dev_dependencies)
         for section in self.readme_sections:
             _require(section.startswith(PARTIALS + "/"), f"{self.key}: partial {section!r}")
@@ -311,6 +316,59 @@ DJANGO_REST_FRAMEWORK: Final = Component(
 )
 
 DJANGO_API_LAYERS: Final = {"ninja": DJANGO_NINJA, "drf": DJANGO_REST_FRAMEWORK}
+
+REDIS_IMAGE: Final = "redis:7.4-alpine"
+
+# Item reads served from Redis (`cache: redis`). Every framework reads the same three settings;
+# its tree holds the code (Django's cache framework, a small typed helper elsewhere).
+REDIS_CACHE: Final = Component(
+    key="redis-cache",
+    title="Redis cache",
+    # 8.0: the first release whose synchronous client strict mypy accepts (earlier ones leave
+    # close(), ConnectionPool.from_url() and the replies of commands such as ttl() untyped).
+    dependencies=("redis>=8.0",),
+    settings=(
+        Setting(
+            "REDIS_URL",
+            "redis://localhost:6379/0",
+            "Redis for the item cache; required in production (unset in development: no cache)",
+        ),
+        Setting("CACHE_TTL", "300", "Seconds a cached item lives in Redis"),
+        Setting(
+            "CACHE_TIMEOUT",
+            "0.25",
+            "Seconds a cache call may take; past it the read goes to the database",
+        ),
+    ),
+    compose_services=(
+        ComposeService(
+            name="redis",
+            image=REDIS_IMAGE,
+            environment=(),
+            volume="redis-data:/data",
+            healthcheck=("CMD", "redis-cli", "ping"),
+        ),
+    ),
+    compose_env=(("REDIS_URL", "redis://redis:6379/0"),),
+    ci_services=(
+        CiService(
+            name="redis",
+            image=REDIS_IMAGE,
+            env=(),
+            port=6379,
+            health_cmd="redis-cli ping",
+        ),
+    ),
+    ci_env=(("REDIS_URL", "redis://localhost:6379/0"),),
+    readme_sections=(f"{PARTIALS}/components/redis-cache.md.jinja",),
+    consequence=(
+        "Item reads are cached in Redis (`cache: redis`): one more service to run and watch, "
+        "and a write made while Redis is unreachable may be read stale for up to CACHE_TTL "
+        "once it returns; reads never fail because of Redis, and readiness reports it."
+    ),
+)
+
+CACHES: Final = {"none": None, "redis": REDIS_CACHE}
 
 
 # --- Frameworks ---------------------------------------------------------------------------
@@ -853,6 +911,9 @@ def components_for(answers: Mapping[str, Any]) -> tuple[Component, ...]:
     if answers["framework"] == "django_fastapi":
         # The FastAPI service answers byte-for-byte what Django's API does: ninja's JSON.
         components.append(DJANGO_NINJA)
+    _require(answers["cache"] in CACHES, f"no profile for cache {answers['cache']!r}")
+    if cache := CACHES[answers["cache"]]:
+        components.append(cache)
     return tuple(components)
 
 
@@ -925,6 +986,12 @@ class Service:
     def mypy_plugins(self) -> list[str]:
         extra = [p for component in self.components for p in component.mypy_plugins]
         return [*self.framework.mypy_plugins, *extra]
+
+    @property
+    def compose_env(self) -> list[tuple[str, str]]:
+        """The service's environment in compose.yaml beyond its secret and DATABASE_URL."""
+        extra = [pair for component in self.components for pair in component.compose_env]
+        return [*self.framework.compose_env, *extra]
 
 
 def _in(service: Service, command: str) -> str:
@@ -1216,6 +1283,11 @@ class Stack:
         return [step for component in self.components for step in component.ci_steps]
 
     @property
+    def ci_env(self) -> list[tuple[str, str]]:
+        """The CI test job's environment beyond DATABASE_URL: the components' services."""
+        return [pair for component in self.components for pair in component.ci_env]
+
+    @property
     def ci_services(self) -> list[CiService]:
         database = [self.database.ci_service] if self.database.ci_service else []
         return [*database, *(s for c in self.components for s in c.ci_services)]
@@ -1228,6 +1300,11 @@ class Stack:
         if self.is_workspace:
             return f"{PARTIALS}/{self.name}/readme.md.jinja"
         return f"{PARTIALS}/readme/one-service.md.jinja"
+
+    @property
+    def consequences(self) -> list[str]:
+        """The components' lines in the decision record's consequences."""
+        return [c.consequence for c in self.components if c.consequence]
 
     @property
     def readme_sections(self) -> list[str]:
@@ -1256,15 +1333,20 @@ def _cached_stack(framework: str, database: str, package: str, options: tuple[An
 
 
 # Answers beyond framework, database and package that choose components, and the framework
-# that asks them (Copier leaves a question out when it is not asked).
-COMPONENT_QUESTIONS: Final = {"django_api": "django"}
+# that asks them, or None for every framework (Copier leaves a question out when it is not
+# asked).
+COMPONENT_QUESTIONS: Final = {"django_api": "django", "cache": None}
 
 
 def build_stack(answers: Mapping[str, Any]) -> Stack:
     """The project's stack from its answers; a missing answer or fact raises ProfileError."""
     for name in ("framework", "database", "package_name"):
         _require(name in answers, f"answer {name!r} is missing")
-    asked = [q for q, framework in COMPONENT_QUESTIONS.items() if answers["framework"] == framework]
+    asked = [
+        question
+        for question, framework in COMPONENT_QUESTIONS.items()
+        if framework in (None, answers["framework"])
+    ]
     for question in asked:
         _require(question in answers, f"answer {question!r} is missing")
     options = tuple((question, answers[question]) for question in asked)

@@ -43,18 +43,19 @@ def assert_client_error(response: httpx.Response) -> None:
     assert response.headers.get("content-type", "").startswith(JSON), response.text[:500]
 
 
-def check_health(client: httpx.Client) -> None:
+def check_health(client: httpx.Client, *, cache: bool = False) -> None:
+    """Both probes answer 200; readiness lists the database, and the cache when there is one."""
     assert assert_json(client.get("/health/live"), 200) == {"status": "ok"}
-    assert assert_json(client.get("/health/ready"), 200) == {
-        "status": "ok",
-        "checks": {"database": "ok"},
-    }
+    checks = {"database": "ok", **({"cache": "ok"} if cache else {})}
+    assert assert_json(client.get("/health/ready"), 200) == {"status": "ok", "checks": checks}
 
 
-def check_not_ready(client: httpx.Client) -> None:
+def check_not_ready(client: httpx.Client, *, cache: bool = False) -> None:
+    """The database is unreachable (and the cache, when there is one, still answers)."""
+    checks = {"database": "unreachable", **({"cache": "ok"} if cache else {})}
     assert assert_json(client.get("/health/ready"), 503) == {
         "status": "unavailable",
-        "checks": {"database": "unreachable"},
+        "checks": checks,
     }
     assert assert_json(client.get("/health/live"), 200) == {"status": "ok"}
 
@@ -195,8 +196,8 @@ def check_keep_alive_after_unread_bodies(client: httpx.Client) -> None:
         connection.close()
 
 
-def check_contract(client: httpx.Client) -> None:
-    check_health(client)
+def check_contract(client: httpx.Client, *, cache: bool = False) -> None:
+    check_health(client, cache=cache)
     check_items_crud(client)
     check_bad_input(client)
     check_keep_alive_after_unread_bodies(client)

@@ -266,6 +266,44 @@ def test_generated_code_passes_ruff_unchanged(
         assert result.returncode == 0, result.stdout + result.stderr
 
 
+# Where each framework keeps its cache code (relative to the project root).
+CACHE_FILES = {
+    "fastapi": ["src/demo_service/core/cache.py", "tests/test_cache.py"],
+    "litestar": ["src/demo_service/core/cache.py", "tests/test_cache.py"],
+    "flask": [
+        "src/demo_service/cache.py",
+        "src/demo_service/items/caching.py",
+        "tests/test_cache.py",
+    ],
+    "django": ["demo_service/cache.py", "tests/test_cache.py"],
+    "django_fastapi": ["web/demo_service/cache.py", "web/tests/test_cache.py"],
+}
+
+
+@pytest.mark.parametrize("framework", sorted(CACHE_FILES))
+def test_the_cache_ships_only_when_chosen(generate: Generate, framework: str) -> None:
+    database = "postgresql"
+    without = generate("without", framework=framework, database=database, cache="none")
+    with_redis = generate("with", framework=framework, database=database, cache="redis")
+    for path in CACHE_FILES[framework]:
+        assert (with_redis / path).is_file(), path
+        assert not (without / path).exists(), path
+    mentions = [
+        path.relative_to(without)
+        for path in without.rglob("*")
+        if path.is_file() and ".git" not in path.parts and "redis" in path.read_text().lower()
+    ]
+    assert mentions == [], "a project without a cache never mentions Redis"
+    compose = yaml.safe_load((with_redis / "compose.yaml").read_text())
+    app = "web" if framework == "django_fastapi" else "app"
+    assert compose["services"][app]["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+    assert compose["services"][app]["depends_on"]["redis"] == {"condition": "service_healthy"}
+    if framework == "django_fastapi":
+        # The FastAPI service reads the database: Django's writes are never served stale.
+        assert "REDIS_URL" not in compose["services"]["api"]["environment"]
+        assert not list((with_redis / "api").rglob("*cache*"))
+
+
 def test_copy_starts_a_git_repository_and_tasks_are_copy_only(generate: Generate) -> None:
     project = generate()
     assert (project / ".git").is_dir()
@@ -428,9 +466,18 @@ PROBE_COMPONENT = """
                     healthcheck=("CMD", "redis-cli", "ping"),
                 ),
             ),
+            compose_env=(("PROBE_URL", "redis://cache:6379/0"),),
+            ci_services=(
+                CiService(
+                    name="cache", image="redis:7.4-alpine", env=(), port=6379,
+                    health_cmd="redis-cli ping",
+                ),
+            ),
+            ci_env=(("PROBE_URL", "redis://localhost:6379/0"),),
             make_targets=(MakeTarget("worker", "Run the probe worker", ("uv run probe",)),),
             ci_steps=(CiStep("Probe the worker", "make worker"),),
             readme_sections=("template/_partials/probe.md.jinja",),
+            consequence="The probe must be watched.",
         )
     )
 """
@@ -462,10 +509,10 @@ def test_a_component_contributes_to_every_shared_file(tmp_path: Path) -> None:
     assert "# PROBE_URL=redis://localhost:6379/0" in (project / ".env.example").read_text()
     compose = yaml.safe_load((project / "compose.yaml").read_text())
     assert compose["services"]["cache"]["image"] == "redis:7.4-alpine"
-    for service in ("migrate", "app"):
-        assert compose["services"][service]["depends_on"]["cache"] == {
-            "condition": "service_healthy"
-        }
+    # The app waits for every backing service; the migrations only for the database.
+    assert compose["services"]["app"]["depends_on"]["cache"] == {"condition": "service_healthy"}
+    assert set(compose["services"]["migrate"]["depends_on"]) == {"db"}
+    assert compose["services"]["app"]["environment"]["PROBE_URL"] == "redis://cache:6379/0"
     assert set(compose["volumes"]) == {"db-data", "cache-data"}
     makefile = (project / "Makefile").read_text()
     assert ".PHONY: help install dev test lint format migrate migration serve worker\n" in makefile
@@ -473,6 +520,15 @@ def test_a_component_contributes_to_every_shared_file(tmp_path: Path) -> None:
     workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
     steps = workflow["jobs"]["test"]["steps"]
     assert steps[-1] == {"name": "Probe the worker", "run": "make worker"}
+    assert workflow["jobs"]["test"]["env"]["PROBE_URL"] == "redis://localhost:6379/0"
+    assert workflow["jobs"]["test"]["services"]["cache"] == {
+        "image": "redis:7.4-alpine",
+        "ports": ["6379:6379"],
+        "options": '--health-cmd "redis-cli ping" --health-interval 5s --health-timeout 3s '
+        "--health-retries 10",
+    }
+    adr = " ".join((project / "docs/adr/0001-web-framework.md").read_text().split())
+    assert "- The probe must be watched." in adr
     readme = (project / "README.md").read_text()
     assert "\n## Probe\n\nThe probe watches Demo Service.\n" in readme
     assert readme.index("## Probe") < readme.index("## Tests, lint and types")

@@ -95,6 +95,7 @@ def test_interactive_prompt_shows_the_star_and_the_reasons(
     framework_prompt = session.framework_prompt()
     session.answer("Which database", ENTER)
     session.answer("Which API layer should the Django project use?", ENTER)  # ninja
+    session.answer("Cache item reads in Redis?", ENTER)  # no cache
     output = session.finish()
 
     assert (
@@ -114,6 +115,7 @@ def test_interactive_prompt_shows_the_star_and_the_reasons(
     assert answers["async_confidence"] == "low"
     assert answers["needs_admin_ui"] is True
     assert answers["django_api"] == "ninja"
+    assert answers["cache"] == "none"
     adr = (destination / "docs/adr/0001-web-framework.md").read_text()
     assert adr.startswith("# 1. Use Django as the web framework")
 
@@ -132,6 +134,7 @@ def test_throughput_first_stars_litestar(template_dir: Path, tmp_path: Path) -> 
     session.answer("raw throughput per server", "y")
     framework_prompt = session.framework_prompt()
     session.answer("Which database", ENTER)
+    session.answer("Cache item reads in Redis?", ENTER)  # no cache
     output = session.finish()
 
     assert (

@@ -11,10 +11,12 @@ import yaml
 
 from harness import REPO_ROOT
 from profiles import (
+    CACHES,
     DATABASES,
     DJANGO_REST_FRAMEWORK,
     FRAMEWORKS,
     HOST,
+    REDIS_CACHE,
     CiService,
     CiStep,
     Component,
@@ -30,8 +32,8 @@ from profiles import (
 from recommendation import FRAMEWORK_NAMES
 
 ANSWER_SETS = [
-    {"framework": framework, "database": database, "package_name": "shop", **extra}
-    for (framework, extra), database in itertools.product(
+    {"framework": framework, "database": database, "package_name": "shop", "cache": cache, **extra}
+    for (framework, extra), database, cache in itertools.product(
         [
             ("fastapi", {}),
             ("django", {"django_api": "ninja"}),
@@ -40,11 +42,13 @@ ANSWER_SETS = [
             ("litestar", {}),
         ],
         DATABASES,
+        CACHES,
     )
 ] + [
     # Django + FastAPI runs on a database server only (the prompt refuses SQLite).
-    {"framework": "django_fastapi", "database": database, "package_name": "shop"}
+    {"framework": "django_fastapi", "database": database, "package_name": "shop", "cache": cache}
     for database in ("postgresql", "mysql")
+    for cache in CACHES
 ]
 
 
@@ -72,7 +76,12 @@ def test_every_partial_a_profile_names_exists(stack: Stack) -> None:
 
 def test_display_names_match_the_engine() -> None:
     for key in FRAMEWORKS:
-        answers = {"framework": key, "database": "postgresql", "package_name": "shop"}
+        answers = {
+            "framework": key,
+            "database": "postgresql",
+            "package_name": "shop",
+            "cache": "none",
+        }
         stack = build_stack({**answers, "django_api": "ninja"})
         assert stack.display_name == FRAMEWORK_NAMES[key]
     assert set(FRAMEWORKS) == set(FRAMEWORK_NAMES)
@@ -80,7 +89,12 @@ def test_display_names_match_the_engine() -> None:
 
 def test_django_and_fastapi_is_two_services_on_one_schema() -> None:
     stack = build_stack(
-        {"framework": "django_fastapi", "database": "postgresql", "package_name": "shop"}
+        {
+            "framework": "django_fastapi",
+            "database": "postgresql",
+            "package_name": "shop",
+            "cache": "none",
+        }
     )
     web, api = stack.services
     assert (web.directory, web.package, web.serve_target, web.port) == (
@@ -106,7 +120,14 @@ def test_django_and_fastapi_is_two_services_on_one_schema() -> None:
     assert targets["migrate"] == ("cd web && uv run python manage.py migrate",)
     assert targets["test"] == ("cd web && uv run pytest", "cd api && uv run pytest")
     with pytest.raises(ProfileError, match="not SQLite"):
-        build_stack({"framework": "django_fastapi", "database": "sqlite", "package_name": "x"})
+        build_stack(
+            {
+                "framework": "django_fastapi",
+                "database": "sqlite",
+                "package_name": "x",
+                "cache": "none",
+            }
+        )
 
 
 def test_server_databases_run_in_compose_and_ci_with_one_image_tag() -> None:
@@ -119,7 +140,7 @@ def test_server_databases_run_in_compose_and_ci_with_one_image_tag() -> None:
 
 
 def test_the_django_api_layer_is_a_component() -> None:
-    base = {"framework": "django", "database": "sqlite", "package_name": "shop"}
+    base = {"framework": "django", "database": "sqlite", "package_name": "shop", "cache": "none"}
     drf = build_stack({**base, "django_api": "drf"})
     ninja = build_stack({**base, "django_api": "ninja"})
     assert drf.components == (DJANGO_REST_FRAMEWORK,)
@@ -212,17 +233,61 @@ def test_settings_and_services_are_checked() -> None:
         dataclasses.replace(DATABASES["postgresql"], ci_url=None)
 
 
+def test_the_redis_cache_reaches_every_framework_and_only_the_service_that_reads_items() -> None:
+    for framework in FRAMEWORKS:
+        answers = {"framework": framework, "database": "postgresql", "package_name": "shop"}
+        stack = build_stack({**answers, "django_api": "ninja", "cache": "redis"})
+        owner = stack.services[0]
+        assert "redis>=8.0" in owner.dependencies
+        assert ("REDIS_URL", "redis://redis:6379/0") in owner.compose_env
+        assert [s.name for s in stack.compose_services] == ["db", "redis"]
+        assert [s.name for s in stack.ci_services] == ["postgres", "redis"]
+        assert stack.ci_env == [("REDIS_URL", "redis://localhost:6379/0")]
+        assert {"REDIS_URL", "CACHE_TTL", "CACHE_TIMEOUT"} <= {s.name for s in stack.settings}
+        assert stack.consequences == [REDIS_CACHE.consequence]
+        # Django + FastAPI: the FastAPI service reads items without a cache of its own (Django
+        # invalidates on write, so a cache there could serve a stale item).
+        for other in stack.services[1:]:
+            assert not any("redis" in d for d in other.dependencies)
+            assert not any(name == "REDIS_URL" for name, _ in other.compose_env)
+    plain = build_stack(
+        {"framework": "flask", "database": "sqlite", "package_name": "shop", "cache": "none"}
+    )
+    assert not plain.ci_env and not plain.consequences
+    assert not any("redis" in d for d in plain.dependencies)
+
+
+def test_an_unknown_cache_is_refused() -> None:
+    with pytest.raises(ProfileError, match="cache 'memcached'"):
+        build_stack(
+            {
+                "framework": "flask",
+                "database": "sqlite",
+                "package_name": "shop",
+                "cache": "memcached",
+            }
+        )
+
+
 def test_missing_answers_are_named() -> None:
     with pytest.raises(ProfileError, match="'database'"):
-        build_stack({"framework": "flask", "package_name": "shop"})
+        build_stack({"framework": "flask", "package_name": "shop", "cache": "none"})
     with pytest.raises(ProfileError, match="'django_api'"):
-        build_stack({"framework": "django", "database": "sqlite", "package_name": "shop"})
+        build_stack(
+            {"framework": "django", "database": "sqlite", "package_name": "shop", "cache": "none"}
+        )
+    with pytest.raises(ProfileError, match="'cache'"):
+        build_stack({"framework": "flask", "database": "sqlite", "package_name": "shop"})
     with pytest.raises(ProfileError, match="framework 'rails'"):
-        build_stack({"framework": "rails", "database": "sqlite", "package_name": "shop"})
+        build_stack(
+            {"framework": "rails", "database": "sqlite", "package_name": "shop", "cache": "none"}
+        )
 
 
 def _stack_with(*components: Component) -> Stack:
-    base = build_stack({"framework": "flask", "database": "postgresql", "package_name": "shop"})
+    base = build_stack(
+        {"framework": "flask", "database": "postgresql", "package_name": "shop", "cache": "none"}
+    )
     return Stack(base.framework, base.database, components, "shop")
 
 
@@ -286,7 +351,9 @@ def test_component_contributions_merge_in_order() -> None:
 
 
 def test_a_file_database_keeps_its_data_in_an_app_volume() -> None:
-    stack = build_stack({"framework": "fastapi", "database": "sqlite", "package_name": "shop"})
+    stack = build_stack(
+        {"framework": "fastapi", "database": "sqlite", "package_name": "shop", "cache": "none"}
+    )
     assert stack.compose_services == [] and stack.ci_services == []
     assert stack.app_volumes == ["app-data:/app/data"]
     assert stack.volume_names == ["app-data"]

@@ -13,15 +13,18 @@ from __future__ import annotations
 import contextlib
 import json
 import subprocess
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import redis
 import yaml
 from copier import run_copy
 
+from cache_walk import check_cache_walk
 from conftest import IDENTITY
 from contract import check_contract, check_health, check_not_ready
 from harness import (
@@ -46,6 +49,8 @@ from resilience import (
 )
 
 pytestmark = pytest.mark.runtime
+
+REDIS_SERVER = "redis://127.0.0.1:6379"
 
 
 @dataclass(frozen=True)
@@ -80,25 +85,32 @@ class Row:
 
 LOWEST = "lowest-direct"
 NINJA, DRF = {"django_api": "ninja"}, {"django_api": "drf"}
-# Every (variant, database) pair; Python and resolution placed so that each pair of values
-# across variant, database, Python and resolution occurs at least once.
+NO_CACHE, REDIS = {"cache": "none"}, {"cache": "redis"}
+# Every (variant, database) pair; Python, resolution and cache placed so that each pair of
+# values across variant, database, Python, resolution and cache occurs at least once.
 ROWS: list[Row] = [
-    Row("fastapi", "sqlite", "3.12", LOWEST),
-    Row("fastapi", "postgresql", "3.13", "highest"),
-    Row("fastapi", "mysql", "3.13", LOWEST),
-    Row("django", "sqlite", "3.13", "highest", NINJA),
-    Row("django", "postgresql", "3.12", LOWEST, NINJA),
-    Row("django", "mysql", "3.12", "highest", NINJA),
-    Row("django", "sqlite", "3.13", LOWEST, DRF),
-    Row("django", "postgresql", "3.12", "highest", DRF),
-    Row("django", "mysql", "3.13", "highest", DRF),
-    Row("flask", "sqlite", "3.12", "highest"),
-    Row("flask", "postgresql", "3.13", LOWEST),
-    Row("flask", "mysql", "3.12", LOWEST),
-    Row("litestar", "sqlite", "3.13", "highest"),
-    Row("litestar", "postgresql", "3.12", LOWEST),
-    Row("litestar", "mysql", "3.13", LOWEST),
+    Row("fastapi", "sqlite", "3.12", LOWEST, NO_CACHE),
+    Row("fastapi", "postgresql", "3.13", "highest", REDIS),
+    Row("fastapi", "mysql", "3.13", LOWEST, REDIS),
+    Row("django", "sqlite", "3.13", "highest", NINJA | NO_CACHE),
+    Row("django", "postgresql", "3.12", LOWEST, NINJA | REDIS),
+    Row("django", "mysql", "3.12", "highest", NINJA | NO_CACHE),
+    Row("django", "sqlite", "3.13", LOWEST, DRF | REDIS),
+    Row("django", "postgresql", "3.12", "highest", DRF | NO_CACHE),
+    Row("django", "mysql", "3.13", "highest", DRF | REDIS),
+    Row("flask", "sqlite", "3.12", "highest", REDIS),
+    Row("flask", "postgresql", "3.13", LOWEST, NO_CACHE),
+    Row("flask", "mysql", "3.12", LOWEST, REDIS),
+    Row("litestar", "sqlite", "3.13", "highest", NO_CACHE),
+    Row("litestar", "postgresql", "3.12", LOWEST, REDIS),
+    Row("litestar", "mysql", "3.13", LOWEST, NO_CACHE),
 ]
+# Each row with a cache has a Redis database of its own (rows run in parallel, and every
+# project caches under the same package name); test_runtime_pair uses 9.
+REDIS_DATABASES = {
+    row.id: number
+    for number, row in enumerate((row for row in ROWS if row.extra.get("cache") == "redis"), 1)
+}
 
 
 def generate_project(template_dir: Path, destination: Path, row: Row) -> Path:
@@ -130,8 +142,60 @@ def row_environment(row: Row) -> dict[str, str]:
     return project_environment(**extra)
 
 
+@dataclass(frozen=True)
+class Redis:
+    """The row's own Redis database, emptied, reached through a proxy that can cut it off."""
+
+    number: int
+    proxy: TcpProxy
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.proxy.port}/{self.number}"
+
+    @property
+    def direct_url(self) -> str:
+        return f"{REDIS_SERVER}/{self.number}"
+
+
+@contextlib.contextmanager
+def redis_database(number: int | None) -> Iterator[Redis | None]:
+    """Redis database `number`, emptied, behind a proxy; None for a project without a cache."""
+    if number is None:
+        yield None
+        return
+    with redis.Redis.from_url(f"{REDIS_SERVER}/{number}") as client:
+        client.flushdb()
+    proxy = TcpProxy("127.0.0.1", 6379)
+    proxy.start()
+    try:
+        yield Redis(number, proxy)
+    finally:
+        proxy.stop()
+
+
+def row_redis(row: Row) -> contextlib.AbstractContextManager[Redis | None]:
+    return redis_database(REDIS_DATABASES.get(row.id))
+
+
+def production_environment(project: Path, database_url: str, cache: Redis | None) -> dict[str, str]:
+    """What compose gives the app, on our database and, with a cache, our Redis."""
+    production = compose_app_environment(project, database_url)
+    if cache is not None:
+        production["REDIS_URL"] = cache.url
+    return production
+
+
 def test_project_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
+    with row_redis(row) as cache:
+        check_project_lifecycle(project, tmp_path, row, cache)
+
+
+def check_project_lifecycle(project: Path, tmp_path: Path, row: Row, cache: Redis | None) -> None:
     env = row_environment(row)
+    if cache is not None:
+        # The project's own cache tests run against Redis rather than skip.
+        env = {**env, "REDIS_URL": cache.direct_url}
 
     run(["make", "install"], project, env)
     assert (project / "uv.lock").is_file()
@@ -143,9 +207,9 @@ def test_project_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
     if row.database == "sqlite":
         run(["make", "test"], project, env)
         database_url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
-        report(row, walk_served_project(project, tmp_path, env, database_url, proxy=None))
+        report(row, walk_served_project(project, tmp_path, env, database_url, None, cache))
         unreachable = f"sqlite:///{tmp_path / 'missing-dir' / 'app.sqlite3'}"
-        check_unreachable_database(project, tmp_path, env, unreachable)
+        check_unreachable_database(project, tmp_path, env, unreachable, cache)
         return
 
     with throwaway_database(row.database) as server_url:
@@ -159,7 +223,7 @@ def test_project_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
         proxy.start()
         try:
             proxied_url = server_url.replace(host_port, f"127.0.0.1:{proxy.port}")
-            report(row, walk_served_project(project, tmp_path, env, proxied_url, proxy=proxy))
+            report(row, walk_served_project(project, tmp_path, env, proxied_url, proxy, cache))
         finally:
             proxy.stop()
 
@@ -175,13 +239,15 @@ def walk_served_project(
     env: dict[str, str],
     database_url: str,
     proxy: TcpProxy | None,
+    cache: Redis | None,
 ) -> dict[str, Any]:
     """Migrate, start `make serve` as production would, walk the whole contract; the figures.
 
-    On PostgreSQL, also the outage under concurrent readers, schemathesis over the OpenAPI
-    document and the docs page in a browser (one PostgreSQL row per framework variant).
+    With a cache, also the cache walk, Redis cut off included. On PostgreSQL, also the
+    outage under concurrent readers, schemathesis over the OpenAPI document and the docs page
+    in a browser (one PostgreSQL row per framework variant).
     """
-    production = compose_app_environment(project, database_url)
+    production = production_environment(project, database_url, cache)
     run(["make", "migrate"], project, {**env, **production})
     image_env = {**env, **production, **dockerfile_runtime_env(project)}
     figures: dict[str, Any] = {}
@@ -189,12 +255,16 @@ def walk_served_project(
         ["make", "serve"], project, {**image_env, "WEB_CONCURRENCY": "2"}, tmp_path / "serve.log"
     ) as server:
         with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
-            check_contract(client)
+            check_contract(client, cache=cache is not None)
+            if cache is not None:
+                with redis.Redis.from_url(cache.direct_url) as direct:
+                    walk = check_cache_walk(client, direct, cache.proxy, server.output)
+                figures["cache"] = walk.__dict__
         if proxy is not None:
             outage = check_outage_under_readers(server.url, proxy)
             figures["outage"] = outage.__dict__
             with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
-                check_health(client)
+                check_health(client, cache=cache is not None)
         if database_url.startswith("postgresql"):
             figures["schemathesis_requests"] = run_schemathesis(server.url, tmp_path)
             figures["docs_operations"] = check_docs_render_offline(server.url, tmp_path)
@@ -209,13 +279,14 @@ def report(row: Row, figures: dict[str, Any]) -> None:
 
 
 def required_production_variables(project: Path) -> list[str]:
-    """What compose insists on (`${NAME:?...}`), and DATABASE_URL, which production needs."""
+    """What compose insists on (`${NAME:?...}`), DATABASE_URL, which production needs, and
+    REDIS_URL where compose names a cache."""
     compose = yaml.safe_load((project / "compose.yaml").read_text())
     environment = compose["services"]["app"]["environment"]
     required = [
         name for name, value in environment.items() if str(value).startswith("${" + name + ":?")
     ]
-    return [*required, "DATABASE_URL"]
+    return [*required, "DATABASE_URL", *(["REDIS_URL"] if "REDIS_URL" in environment else [])]
 
 
 def check_refuses_to_start_without(
@@ -239,16 +310,16 @@ def check_refuses_to_start_without(
 
 
 def check_unreachable_database(
-    project: Path, tmp_path: Path, env: dict[str, str], database_url: str
+    project: Path, tmp_path: Path, env: dict[str, str], database_url: str, cache: Redis | None
 ) -> None:
-    production = compose_app_environment(project, database_url)
+    production = production_environment(project, database_url, cache)
     image_env = {**env, **production, **dockerfile_runtime_env(project)}
     log = tmp_path / "unreachable.log"
     with (
         serve(["make", "serve"], project, image_env, log) as server,
         httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client,
     ):
-        check_not_ready(client)
+        check_not_ready(client, cache=cache is not None)
         items = client.get("/api/items")
         assert items.status_code == 503, items.text
         assert items.headers.get("retry-after", "").isdigit(), items.headers
@@ -270,13 +341,14 @@ def test_docker_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -
             database_url = f"sqlite:///{tmp_path / 'image.sqlite3'}"
         else:
             database_url = stack.enter_context(throwaway_database(database))
-        production = compose_app_environment(project, database_url)
+        cache = stack.enter_context(row_redis(row))
+        production = production_environment(project, database_url, cache)
         run(production_migrate_command(project), image.root, {**image.env, **production})
         server = stack.enter_context(
             serve(image.cmd, image.root, {**image.env, **production}, tmp_path / "image.log")
         )
         with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
-            check_health(client)
+            check_health(client, cache=cache is not None)
             created = client.post("/api/items", json={"name": "from the image"})
             assert created.status_code == 201, created.text
         check_image_healthcheck(image, server.port)

@@ -25,18 +25,22 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 import yaml
 from copier import run_copy
 from test_runtime import (
     LOWEST,
+    Redis,
     Row,
     check_image_healthcheck,
     check_python_version,
     generate_project,
+    redis_database,
     report,
     row_environment,
 )
 
+from cache_walk import check_cache_walk
 from conftest import IDENTITY
 from contract import check_contract, check_health, check_not_ready
 from harness import (
@@ -55,10 +59,12 @@ from resilience import PROXY_HEADERS, check_graceful_shutdown, tool
 
 pytestmark = pytest.mark.runtime
 
+# The cache: one row with Redis (the Django service caches), one without.
 ROWS = [
-    Row("django_fastapi", "postgresql", "3.13", "highest"),
-    Row("django_fastapi", "mysql", "3.12", LOWEST),
+    Row("django_fastapi", "postgresql", "3.13", "highest", {"cache": "redis"}),
+    Row("django_fastapi", "mysql", "3.12", LOWEST, {"cache": "none"}),
 ]
+REDIS_DATABASE = 9  # test_runtime.py's rows use 1-8
 # Each service: its compose service, and the make target that runs it as its image does.
 SERVICES = {"web": "serve", "api": "serve-api"}
 
@@ -74,13 +80,23 @@ def project(template_dir: Path, tmp_path: Path, row: Row) -> Path:
     return generate_project(template_dir, tmp_path / "project", row)
 
 
-def production_environments(project: Path, database_url: str) -> dict[str, dict[str, str]]:
-    """Each service's production environment, as compose and its image set it."""
+def production_environments(
+    project: Path, database_url: str, cache: Redis | None = None
+) -> dict[str, dict[str, str]]:
+    """Each service's production environment, as compose and its image set it, on our
+    database and, for the service that caches, our Redis."""
     runtime = dockerfile_runtime_env(project)
-    return {
+    environments = {
         service: {**compose_app_environment(project, database_url, service), **runtime}
         for service in SERVICES
     }
+    if cache is not None:
+        environments["web"]["REDIS_URL"] = cache.url
+    return environments
+
+
+def pair_redis(row: Row) -> contextlib.AbstractContextManager[Redis | None]:
+    return redis_database(REDIS_DATABASE if row.extra["cache"] == "redis" else None)
 
 
 def required_variables(project: Path, service: str) -> list[str]:
@@ -89,7 +105,7 @@ def required_variables(project: Path, service: str) -> list[str]:
     required = [
         name for name, value in environment.items() if str(value).startswith("${" + name + ":?")
     ]
-    return [*required, "DATABASE_URL"]
+    return [*required, "DATABASE_URL", *(["REDIS_URL"] if "REDIS_URL" in environment else [])]
 
 
 def signed(body: bytes, secret: str) -> dict[str, str]:
@@ -98,7 +114,14 @@ def signed(body: bytes, secret: str) -> dict[str, str]:
 
 
 def test_django_and_fastapi_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
+    with pair_redis(row) as cache:
+        check_lifecycle(project, tmp_path, row, cache)
+
+
+def check_lifecycle(project: Path, tmp_path: Path, row: Row, cache: Redis | None) -> None:
     env = row_environment(row)
+    if cache is not None:
+        env = {**env, "REDIS_URL": cache.direct_url}  # the cache's tests run, not skip
     run(["make", "install"], project, env)
     check_python_version(project, env, row.python)
     run(["make", "lint"], project, env)
@@ -115,7 +138,7 @@ def test_django_and_fastapi_lifecycle(project: Path, tmp_path: Path, row: Row) -
         proxy.start()
         try:
             proxied_url = server_url.replace(host_port, f"127.0.0.1:{proxy.port}")
-            walk_both_services(project, tmp_path, env, proxied_url, proxy)
+            walk_both_services(project, tmp_path, env, proxied_url, proxy, cache)
         finally:
             proxy.stop()
 
@@ -140,9 +163,14 @@ def check_refuses_to_start_without(
 
 
 def walk_both_services(
-    project: Path, tmp_path: Path, env: dict[str, str], database_url: str, proxy: TcpProxy
+    project: Path,
+    tmp_path: Path,
+    env: dict[str, str],
+    database_url: str,
+    proxy: TcpProxy,
+    cache: Redis | None,
 ) -> None:
-    environments = production_environments(project, database_url)
+    environments = production_environments(project, database_url, cache)
     run(["make", "migrate"], project, {**env, **environments["web"]})
     with contextlib.ExitStack() as stack:
         servers = {
@@ -162,15 +190,21 @@ def walk_both_services(
         api = stack.enter_context(
             httpx.Client(base_url=servers["api"].url, headers=PROXY_HEADERS, timeout=10)
         )
-        check_contract(web)
+        check_contract(web, cache=cache is not None)
         check_health(api)
+        # With a cache, Django's second read of each item comes from Redis: the same bytes.
         check_same_reads(web, api)
+        check_same_reads(web, api)
+        if cache is not None:
+            with redis.Redis.from_url(cache.direct_url) as direct:
+                check_cache_walk(web, direct, cache.proxy, servers["web"].output)
         check_webhooks(api, environments["api"]["WEBHOOK_SECRET"])
         check_api_documents_itself(api)
 
         proxy.stop()  # the database goes away for both
+        check_not_ready(web, cache=cache is not None)
+        check_not_ready(api)
         for client in (web, api):
-            check_not_ready(client)
             assert client.get("/api/items").status_code == 503
         for service, server in servers.items():
             assert server.process.poll() is None, (service, server.output())
@@ -249,8 +283,8 @@ def test_each_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> 
         packages = images[service].root / ".venv"
         assert not list(packages.glob(f"lib/python*/site-packages/{other}")), (service, other)
         assert not (images[service].root / "pyproject.toml").exists()
-    with throwaway_database(row.database) as database_url:
-        environments = production_environments(project, database_url)
+    with throwaway_database(row.database) as database_url, pair_redis(row) as cache:
+        environments = production_environments(project, database_url, cache)
         web_image = images["web"]
         run(
             ["python", "manage.py", "migrate"],
@@ -264,7 +298,7 @@ def test_each_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> 
                 image.cmd, image.root, environment, tmp_path / f"{service}-image.log"
             ) as server:
                 with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
-                    check_health(client)
+                    check_health(client, cache=cache is not None and service == "web")
                 check_image_healthcheck(image, server.port)
                 figures[f"{service}_sigterm_exit_s"] = stop_while_serving(
                     server, service, environment

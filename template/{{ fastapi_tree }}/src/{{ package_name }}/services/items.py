@@ -50,6 +50,17 @@ async def list_items(
     return (rows if rows[0].id is not None else ()), total
 
 
+_ONE_ITEM = select(_items).where(_items.c.id == bindparam("item_id", type_=Integer))
+
+
+async def read_item(session: AsyncSession, item_id: int) -> Row[Any]:
+    """One item as a row of the item columns, to be written out as it is (as the list's)."""
+    row = (await session.execute(_ONE_ITEM, {"item_id": item_id})).one_or_none()
+    if row is None:
+        raise ItemNotFoundError(item_id)
+    return row
+
+
 async def get_item(session: AsyncSession, item_id: int) -> Item:
     item = await session.get(Item, item_id)
     if item is None:
