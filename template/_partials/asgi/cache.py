@@ -18,6 +18,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
+# Readiness failures are the probe's news, apart from the requests' outage log above.
+readiness_logger = logging.getLogger(f"{__name__}.readiness")
 
 # Seconds the cache is skipped after a failure, before the next call tries Redis again.
 RETRY_AFTER = 5.0
@@ -119,6 +121,17 @@ class ItemCache:
         if self.redis is not None:
             async with asyncio.timeout(timeout):
                 await self.redis.ping()
+
+    async def check(self, timeout: float) -> str:
+        """Readiness's answer for the cache: "ok" when Redis answers within `timeout` seconds,
+        else "unreachable" (never an error: a dead Redis is "not ready", not a 500)."""
+        try:
+            await self.ping(timeout)
+        except Exception as error:
+            failure = {"check": "cache", "error": repr(error)}
+            readiness_logger.warning("readiness check failed", extra=failure)
+            return "unreachable"
+        return "ok"
 
     async def aclose(self) -> None:
         if self.redis is not None:
