@@ -151,6 +151,26 @@ class CiStep:
         _require(bool(self.name) and bool(self.run), f"CI step {self.name!r}")
 
 
+@dataclass(frozen=True)
+class Worker:
+    """A process that runs beside the server from the same image: the job worker.
+
+    `make <name>` runs it from the service's folder (on DATABASE_URL, else the development
+    database), and compose.yaml runs it as a service of that name with `healthcheck`.
+    """
+
+    name: str
+    help: str
+    argv: tuple[str, ...]
+    healthcheck: tuple[str, ...]  # compose's `test` array
+
+    def __post_init__(self) -> None:
+        _require(bool(_MAKE_TARGET.fullmatch(self.name)), f"worker {self.name!r}")
+        _require(bool(self.help), f"worker {self.name}: help")
+        _check_argv(f"worker {self.name}", "argv", self.argv)
+        _check_argv(f"worker {self.name}", "healthcheck", self.healthcheck)
+
+
 # --- Databases ----------------------------------------------------------------------------
 
 # One tag per server image, used by both compose.yaml and CI.
@@ -285,6 +305,7 @@ class Component:
     compose_env: tuple[tuple[str, str], ...] = ()  # the app's environment in compose.yaml
     ci_env: tuple[tuple[str, str], ...] = ()  # the CI test job's environment
     consequence: str = ""  # what choosing it means, for the decision record's consequences
+    worker: Worker | None = None  # a process it runs beside the server
 
     def __post_init__(self) -> None:
         _require(bool(re.fullmatch(r"[a-z][a-z0-9-]*", self.key)), f"component {self.key!r}")
@@ -318,6 +339,18 @@ DJANGO_REST_FRAMEWORK: Final = Component(
 DJANGO_API_LAYERS: Final = {"ninja": DJANGO_NINJA, "drf": DJANGO_REST_FRAMEWORK}
 
 REDIS_IMAGE: Final = "redis:7.4-alpine"
+# One Redis serves the cache and the Redis broker alike, in databases of their own (0 and 1), so
+# a component that needs it names these; the stack lists a service two components share once.
+REDIS_SERVICE: Final = ComposeService(
+    name="redis",
+    image=REDIS_IMAGE,
+    environment=(),
+    volume="redis-data:/data",
+    healthcheck=("CMD", "redis-cli", "ping"),
+)
+REDIS_CI_SERVICE: Final = CiService(
+    name="redis", image=REDIS_IMAGE, env=(), port=6379, health_cmd="redis-cli ping"
+)
 
 # Item reads served from Redis (`cache: redis`). Every framework reads the same three settings;
 # its tree holds the code (Django's cache framework, a small typed helper elsewhere).
@@ -340,25 +373,9 @@ REDIS_CACHE: Final = Component(
             "Seconds a cache call may take; past it the read goes to the database",
         ),
     ),
-    compose_services=(
-        ComposeService(
-            name="redis",
-            image=REDIS_IMAGE,
-            environment=(),
-            volume="redis-data:/data",
-            healthcheck=("CMD", "redis-cli", "ping"),
-        ),
-    ),
+    compose_services=(REDIS_SERVICE,),
     compose_env=(("REDIS_URL", "redis://redis:6379/0"),),
-    ci_services=(
-        CiService(
-            name="redis",
-            image=REDIS_IMAGE,
-            env=(),
-            port=6379,
-            health_cmd="redis-cli ping",
-        ),
-    ),
+    ci_services=(REDIS_CI_SERVICE,),
     ci_env=(("REDIS_URL", "redis://localhost:6379/0"),),
     readme_sections=(f"{PARTIALS}/components/redis-cache.md.jinja",),
     consequence=(
@@ -369,6 +386,171 @@ REDIS_CACHE: Final = Component(
 )
 
 CACHES: Final = {"none": None, "redis": REDIS_CACHE}
+
+
+# --- Background jobs (`task_queue`, `broker`) ---------------------------------------------
+# The example job (POST /api/reports) runs on a worker that reads BROKER_URL. Each framework's
+# tree holds the code: the queue's app in the module the worker command names, the Report model
+# and its migration, the task and the two routes.
+
+RABBITMQ_IMAGE: Final = "rabbitmq:4.1-alpine"
+
+
+@dataclass(frozen=True)
+class Broker:
+    """Where the jobs wait: the server in compose and CI, and BROKER_URL for each."""
+
+    key: str
+    label: str
+    example_url: str  # .env.example
+    compose_url: str
+    ci_url: str
+    compose_service: ComposeService
+    ci_service: CiService
+
+
+REDIS_BROKER: Final = Broker(
+    key="redis",
+    label="Redis",
+    example_url="redis://localhost:6379/1",
+    compose_url="redis://redis:6379/1",
+    ci_url="redis://localhost:6379/1",
+    compose_service=REDIS_SERVICE,
+    ci_service=REDIS_CI_SERVICE,
+)
+# RabbitMQ lets its default guest user in from localhost only: compose and CI create a user.
+RABBITMQ_BROKER: Final = Broker(
+    key="rabbitmq",
+    label="RabbitMQ",
+    example_url="amqp://guest:guest@localhost:5672//",
+    compose_url="amqp://app:${RABBITMQ_PASSWORD:-app}@rabbitmq:5672//",
+    ci_url="amqp://app:app@localhost:5672//",
+    compose_service=ComposeService(
+        name="rabbitmq",
+        image=RABBITMQ_IMAGE,
+        environment=(
+            ("RABBITMQ_DEFAULT_USER", "app"),
+            ("RABBITMQ_DEFAULT_PASS", "${RABBITMQ_PASSWORD:-app}"),
+        ),
+        volume="rabbitmq-data:/var/lib/rabbitmq",
+        healthcheck=("CMD", "rabbitmq-diagnostics", "-q", "ping"),
+    ),
+    ci_service=CiService(
+        name="rabbitmq",
+        image=RABBITMQ_IMAGE,
+        env=(("RABBITMQ_DEFAULT_USER", "app"), ("RABBITMQ_DEFAULT_PASS", "app")),
+        port=5672,
+        health_cmd="rabbitmq-diagnostics -q ping",
+    ),
+)
+BROKERS: Final = {broker.key: broker for broker in (REDIS_BROKER, RABBITMQ_BROKER)}
+
+JOB_SETTINGS: Final = (
+    Setting("JOB_TIME_LIMIT", "60", "Seconds a job may run before the worker stops it"),
+    Setting("JOB_MAX_RETRIES", "3", "Retries of a job after a transient error, with backoff"),
+    Setting("WORKER_CONCURRENCY", "2", "Jobs one worker runs at a time"),
+)
+
+
+@dataclass(frozen=True)
+class TaskQueue:
+    """A job library: what it installs per broker and how its worker runs and is checked."""
+
+    key: str
+    title: str
+    dependencies: Callable[[Broker], tuple[str, ...]]
+    worker: Callable[[str, str], Worker]  # (framework, package) -> the worker
+    frameworks: frozenset[str]  # where it is offered (the prompt refuses the others)
+
+
+def _celery_app(framework: str, package: str) -> str:
+    """The module that holds the Celery app: Django's config/celery.py, else the package's
+    worker module."""
+    return "config" if framework in ("django", "django_fastapi") else f"{package}.worker"
+
+
+def _celery_worker(framework: str, package: str) -> Worker:
+    app = _celery_app(framework, package)
+    return Worker(
+        name="worker",
+        help="Run the Celery worker (BROKER_URL; DATABASE_URL, else the development database)",
+        argv=("celery", "--app", app, "worker", "--loglevel", "INFO"),
+        # The worker answers a ping over the broker: alive and consuming, not just running.
+        healthcheck=(
+            "CMD-SHELL",
+            f"celery --app {app} inspect ping --destination celery@$$HOSTNAME --timeout 10",
+        ),
+    )
+
+
+def _taskiq_worker(framework: str, package: str) -> Worker:
+    return Worker(
+        name="worker",
+        help="Run the taskiq worker (BROKER_URL; DATABASE_URL, else the development database)",
+        argv=("taskiq", "worker", f"{package}.worker:broker", "--workers", "1"),
+        # taskiq has no remote ping: the worker touches a heartbeat file this command reads.
+        healthcheck=("CMD", "python", "-m", f"{package}.worker", "--check-heartbeat"),
+    )
+
+
+CELERY: Final = TaskQueue(
+    key="celery",
+    title="Celery",
+    # 5.5: Python 3.13 support and broker_connection_retry_on_startup settled.
+    dependencies=lambda broker: (
+        ("celery[redis]>=5.5",) if broker.key == "redis" else ("celery>=5.5",)
+    ),
+    worker=_celery_worker,
+    frameworks=frozenset({"fastapi", "django", "flask", "litestar", "django_fastapi"}),
+)
+TASKIQ: Final = TaskQueue(
+    key="taskiq",
+    title="taskiq",
+    dependencies=lambda broker: (
+        ("taskiq>=0.11.18", "taskiq-redis>=1.0.8")
+        if broker.key == "redis"
+        else ("taskiq>=0.11.18", "taskiq-aio-pika>=0.4.3")
+    ),
+    worker=_taskiq_worker,
+    frameworks=frozenset({"fastapi", "litestar"}),
+)
+TASK_QUEUES: Final = {"none": None, "celery": CELERY, "taskiq": TASKIQ}
+
+
+def background_jobs(
+    task_queue: TaskQueue, broker: Broker, framework: str, package: str
+) -> Component:
+    """The job component: `task_queue`'s worker on `broker`, for `framework`'s project."""
+    _require(
+        framework in task_queue.frameworks,
+        f"task_queue {task_queue.key!r} is not offered for framework {framework!r}",
+    )
+    return Component(
+        key=f"{task_queue.key}-jobs",
+        title=f"{task_queue.title} on {broker.label}",
+        dependencies=task_queue.dependencies(broker),
+        settings=(
+            Setting(
+                "BROKER_URL",
+                broker.example_url,
+                f"{broker.label} for the job queue; required in production (unset in "
+                "development: jobs run in the web process as they are enqueued)",
+            ),
+            *JOB_SETTINGS,
+        ),
+        compose_services=(broker.compose_service,),
+        compose_env=(("BROKER_URL", broker.compose_url),),
+        ci_services=(broker.ci_service,),
+        ci_env=(("BROKER_URL", broker.ci_url),),
+        readme_sections=(f"{PARTIALS}/components/background-jobs.md.jinja",),
+        consequence=(
+            f"Background jobs run on a {task_queue.title} worker over {broker.label} "
+            f"(`task_queue: {task_queue.key}`, `broker: {broker.key}`): two more processes to "
+            "run and watch (the worker and the broker); a job's state lives in the database, so "
+            "a job survives a worker restart, and readiness reports the broker."
+        ),
+        worker=task_queue.worker(framework, package),
+    )
 
 
 # --- Frameworks ---------------------------------------------------------------------------
@@ -914,6 +1096,14 @@ def components_for(answers: Mapping[str, Any]) -> tuple[Component, ...]:
     _require(answers["cache"] in CACHES, f"no profile for cache {answers['cache']!r}")
     if cache := CACHES[answers["cache"]]:
         components.append(cache)
+    queue = answers["task_queue"]
+    _require(queue in TASK_QUEUES, f"no profile for task_queue {queue!r}")
+    if task_queue := TASK_QUEUES[queue]:
+        _require(answers["broker"] in BROKERS, f"no profile for broker {answers['broker']!r}")
+        broker = BROKERS[answers["broker"]]
+        components.append(
+            background_jobs(task_queue, broker, answers["framework"], answers["package_name"])
+        )
     return tuple(components)
 
 
@@ -1037,7 +1227,15 @@ class Stack:
             )
             object.__setattr__(self, "services", (app,))
         _check_unique("setting", [s.name for s in self.settings])
-        _check_unique("compose service", [s.name for s in self.compose_services])
+        _check_unique(
+            "compose service",
+            [
+                *(s.name for s in self.compose_services),
+                "migrate",
+                *(s.name for s in self.services),
+                *(worker.name for _, worker in self.workers),
+            ],
+        )
         _check_unique("make target", self.phony_targets)
 
     # Python packaging and tooling --------------------------------------------------------
@@ -1127,7 +1325,8 @@ class Stack:
     def compose_services(self) -> list[ComposeService]:
         """The backing services, each healthy before migrations run and the app starts."""
         database = [self.database.compose_service] if self.database.compose_service else []
-        return [*database, *(s for c in self.components for s in c.compose_services)]
+        services = [*database, *(s for c in self.components for s in c.compose_services)]
+        return list(dict.fromkeys(services))  # Redis for the cache and the broker: once
 
     @property
     def app_volumes(self) -> list[str]:
@@ -1270,8 +1469,33 @@ class Stack:
         return "the production server"
 
     @property
+    def workers(self) -> list[tuple[Service, Worker]]:
+        """The processes beside the servers, each with the service whose image and
+        environment it runs with."""
+        return [
+            (service, component.worker)
+            for service in self.services
+            for component in service.components
+            if component.worker is not None
+        ]
+
+    @property
     def make_targets(self) -> list[MakeTarget]:
-        return [t for component in self.components for t in component.make_targets]
+        workers = [
+            MakeTarget(
+                worker.name,
+                worker.help,
+                (
+                    _in(
+                        service,
+                        "DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)} uv run "
+                        + " ".join(worker.argv),
+                    ),
+                ),
+            )
+            for service, worker in self.workers
+        ]
+        return [*(t for c in self.components for t in c.make_targets), *workers]
 
     @property
     def phony_targets(self) -> list[str]:
@@ -1290,7 +1514,8 @@ class Stack:
     @property
     def ci_services(self) -> list[CiService]:
         database = [self.database.ci_service] if self.database.ci_service else []
-        return [*database, *(s for c in self.components for s in c.ci_services)]
+        services = [*database, *(s for c in self.components for s in c.ci_services)]
+        return list(dict.fromkeys(services))
 
     # README ---------------------------------------------------------------------------
 
@@ -1313,7 +1538,8 @@ class Stack:
 
 @lru_cache(maxsize=64)
 def _cached_stack(framework: str, database: str, package: str, options: tuple[Any, ...]) -> Stack:
-    answers = {"framework": framework, "database": database, **dict(options)}
+    answers = {"framework": framework, "database": database, "package_name": package}
+    answers.update(dict(options))
     _require(framework in FRAMEWORKS, f"no profile for framework {framework!r}")
     _require(database in DATABASES, f"no profile for database {database!r}")
     components = components_for(answers)
@@ -1332,21 +1558,21 @@ def _cached_stack(framework: str, database: str, package: str, options: tuple[An
     )
 
 
-# Answers beyond framework, database and package that choose components, and the framework
-# that asks them, or None for every framework (Copier leaves a question out when it is not
-# asked).
-COMPONENT_QUESTIONS: Final = {"django_api": "django", "cache": None}
+# Answers beyond framework, database and package that choose components, and when the
+# questionnaire asks each (Copier leaves a question out when it is not asked).
+COMPONENT_QUESTIONS: Final[dict[str, Callable[[Mapping[str, Any]], bool]]] = {
+    "django_api": lambda answers: answers["framework"] == "django",
+    "cache": lambda answers: True,
+    "task_queue": lambda answers: True,
+    "broker": lambda answers: answers.get("task_queue", "none") != "none",
+}
 
 
 def build_stack(answers: Mapping[str, Any]) -> Stack:
     """The project's stack from its answers; a missing answer or fact raises ProfileError."""
     for name in ("framework", "database", "package_name"):
         _require(name in answers, f"answer {name!r} is missing")
-    asked = [
-        question
-        for question, framework in COMPONENT_QUESTIONS.items()
-        if framework in (None, answers["framework"])
-    ]
+    asked = [question for question, is_asked in COMPONENT_QUESTIONS.items() if is_asked(answers)]
     for question in asked:
         _require(question in answers, f"answer {question!r} is missing")
     options = tuple((question, answers[question]) for question in asked)

@@ -161,6 +161,25 @@ def database_error(database: str, framework: str) -> str:
     return UNSUPPORTED_DATABASES.get((framework, database), "")
 
 
+# Task queues a framework's request path cannot use, and why: refused at the prompt with this.
+ASYNC_ONLY_QUEUE: Final = (
+    "taskiq runs tasks on asyncio with the app's async database sessions; {name}'s request "
+    "path is synchronous, so choose Celery."
+)
+SYNC_FRAMEWORK_NAMES: Final = {
+    "django": "Django",
+    "flask": "Flask",
+    "django_fastapi": "Django + FastAPI (the worker runs beside the Django service)",
+}
+
+
+def task_queue_error(task_queue: str, framework: str) -> str:
+    """Why `framework` cannot run `task_queue`'s worker, or "" when it can."""
+    if task_queue == "taskiq" and framework in SYNC_FRAMEWORK_NAMES:
+        return ASYNC_ONLY_QUEUE.format(name=SYNC_FRAMEWORK_NAMES[framework])
+    return ""
+
+
 class ValidatorsExtension(Extension):
     """Expose the checks to Copier's Jinja environment as filters."""
 
@@ -174,4 +193,5 @@ class ValidatorsExtension(Extension):
             author_name_error=author_name_error,
             author_email_error=author_email_error,
             database_error=database_error,
+            task_queue_error=task_queue_error,
         )
