@@ -459,6 +459,7 @@ class TaskQueue:
     key: str
     title: str
     dependencies: Callable[[Broker], tuple[str, ...]]
+    dev_dependencies: tuple[str, ...]
     worker: Callable[[str, str], Worker]  # (framework, package) -> the worker
     frameworks: frozenset[str]  # where it is offered (the prompt refuses the others)
 
@@ -500,6 +501,8 @@ CELERY: Final = TaskQueue(
     dependencies=lambda broker: (
         ("celery[redis]>=5.5",) if broker.key == "redis" else ("celery>=5.5",)
     ),
+    # Celery ships no type hints; strict mypy reads these stubs.
+    dev_dependencies=("celery-types>=0.23",),
     worker=_celery_worker,
     frameworks=frozenset({"fastapi", "django", "flask", "litestar", "django_fastapi"}),
 )
@@ -511,6 +514,7 @@ TASKIQ: Final = TaskQueue(
         if broker.key == "redis"
         else ("taskiq>=0.11.18", "taskiq-aio-pika>=0.4.3")
     ),
+    dev_dependencies=(),
     worker=_taskiq_worker,
     frameworks=frozenset({"fastapi", "litestar"}),
 )
@@ -529,6 +533,7 @@ def background_jobs(
         key=f"{task_queue.key}-jobs",
         title=f"{task_queue.title} on {broker.label}",
         dependencies=task_queue.dependencies(broker),
+        dev_dependencies=task_queue.dev_dependencies,
         settings=(
             Setting(
                 "BROKER_URL",
