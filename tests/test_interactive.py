@@ -64,6 +64,13 @@ class Questionnaire:
         self.child.send(ENTER)
         return prompt
 
+    def prompt_until(self, question: str, end: str) -> str:
+        """The text of `question`'s prompt up to `end`, without answering it."""
+        self.child.expect_exact(question)
+        prompt = text(self.child.after)
+        self.child.expect_exact(end)
+        return ANSI.sub("", prompt + text(self.child.before) + text(self.child.after))
+
     def finish(self) -> str:
         """What Copier printed after the last question; the run must succeed."""
         self.child.expect(pexpect.EOF)
@@ -96,6 +103,10 @@ def test_interactive_prompt_shows_the_star_and_the_reasons(
     session.answer("Which database", ENTER)
     session.answer("Which API layer should the Django project use?", ENTER)  # ninja
     session.answer("Cache item reads in Redis?", ENTER)  # no cache
+    # taskiq is shown but refused beside a synchronous request path, with the reason.
+    jobs_prompt = session.prompt_until("Run background jobs on a worker?", "choose Celery.")
+    session.child.send(DOWN + ENTER)  # none -> celery (the cursor skips the refused taskiq)
+    session.answer("Which broker carries the jobs?", DOWN + ENTER)  # rabbitmq
     output = session.finish()
 
     assert (
@@ -116,6 +127,10 @@ def test_interactive_prompt_shows_the_star_and_the_reasons(
     assert answers["needs_admin_ui"] is True
     assert answers["django_api"] == "ninja"
     assert answers["cache"] == "none"
+    assert "Django's request path is synchronous, so choose Celery." in " ".join(
+        jobs_prompt.split()
+    )
+    assert (answers["task_queue"], answers["broker"]) == ("celery", "rabbitmq")
     adr = (destination / "docs/adr/0001-web-framework.md").read_text()
     assert adr.startswith("# 1. Use Django as the web framework")
 
@@ -135,6 +150,8 @@ def test_throughput_first_stars_litestar(template_dir: Path, tmp_path: Path) -> 
     framework_prompt = session.framework_prompt()
     session.answer("Which database", ENTER)
     session.answer("Cache item reads in Redis?", ENTER)  # no cache
+    session.answer("Run background jobs on a worker?", UP + ENTER)  # none -> taskiq
+    session.answer("Which broker carries the jobs?", ENTER)  # redis
     output = session.finish()
 
     assert (
@@ -144,4 +161,6 @@ def test_throughput_first_stars_litestar(template_dir: Path, tmp_path: Path) -> 
     assert "Litestar ★ recommended" in framework_prompt
     assert "Throughput per server a top priority = yes -> none" in framework_prompt
     assert "stackpick recommends Litestar" in output
-    assert read_answers(destination)["framework"] == "litestar"
+    answers = read_answers(destination)
+    assert answers["framework"] == "litestar"
+    assert (answers["task_queue"], answers["broker"]) == ("taskiq", "redis")

@@ -26,14 +26,32 @@ from profiles import (
     ProfileError,
     Setting,
     Stack,
+    Worker,
     build_stack,
     yaml_scalar,
 )
 from recommendation import FRAMEWORK_NAMES
 
+NO_JOBS: dict[str, str] = {"task_queue": "none"}
+JOB_ANSWERS: list[dict[str, str]] = [
+    NO_JOBS,
+    {"task_queue": "celery", "broker": "redis"},
+    {"task_queue": "celery", "broker": "rabbitmq"},
+    {"task_queue": "taskiq", "broker": "redis"},
+    {"task_queue": "taskiq", "broker": "rabbitmq"},
+]
+ASYNC_FRAMEWORKS = ("fastapi", "litestar")
+
 ANSWER_SETS = [
-    {"framework": framework, "database": database, "package_name": "shop", "cache": cache, **extra}
-    for (framework, extra), database, cache in itertools.product(
+    {
+        "framework": framework,
+        "database": database,
+        "package_name": "shop",
+        "cache": cache,
+        **jobs,
+        **extra,
+    }
+    for (framework, extra), database, cache, jobs in itertools.product(
         [
             ("fastapi", {}),
             ("django", {"django_api": "ninja"}),
@@ -43,12 +61,21 @@ ANSWER_SETS = [
         ],
         DATABASES,
         CACHES,
+        JOB_ANSWERS,
     )
+    if jobs["task_queue"] != "taskiq" or framework in ASYNC_FRAMEWORKS
 ] + [
     # Django + FastAPI runs on a database server only (the prompt refuses SQLite).
-    {"framework": "django_fastapi", "database": database, "package_name": "shop", "cache": cache}
+    {
+        "framework": "django_fastapi",
+        "database": database,
+        "package_name": "shop",
+        "cache": cache,
+        **jobs,
+    }
     for database in ("postgresql", "mysql")
     for cache in CACHES
+    for jobs in JOB_ANSWERS[:3]  # Celery only: the prompt refuses taskiq beside Django
 ]
 
 
@@ -81,6 +108,7 @@ def test_display_names_match_the_engine() -> None:
             "database": "postgresql",
             "package_name": "shop",
             "cache": "none",
+            "task_queue": "none",
         }
         stack = build_stack({**answers, "django_api": "ninja"})
         assert stack.display_name == FRAMEWORK_NAMES[key]
@@ -94,6 +122,7 @@ def test_django_and_fastapi_is_two_services_on_one_schema() -> None:
             "database": "postgresql",
             "package_name": "shop",
             "cache": "none",
+            "task_queue": "none",
         }
     )
     web, api = stack.services
@@ -126,6 +155,7 @@ def test_django_and_fastapi_is_two_services_on_one_schema() -> None:
                 "database": "sqlite",
                 "package_name": "x",
                 "cache": "none",
+                "task_queue": "none",
             }
         )
 
@@ -140,7 +170,13 @@ def test_server_databases_run_in_compose_and_ci_with_one_image_tag() -> None:
 
 
 def test_the_django_api_layer_is_a_component() -> None:
-    base = {"framework": "django", "database": "sqlite", "package_name": "shop", "cache": "none"}
+    base = {
+        "framework": "django",
+        "database": "sqlite",
+        "package_name": "shop",
+        "cache": "none",
+        "task_queue": "none",
+    }
     drf = build_stack({**base, "django_api": "drf"})
     ninja = build_stack({**base, "django_api": "ninja"})
     assert drf.components == (DJANGO_REST_FRAMEWORK,)
@@ -236,7 +272,9 @@ def test_settings_and_services_are_checked() -> None:
 def test_the_redis_cache_reaches_every_framework_and_only_the_service_that_reads_items() -> None:
     for framework in FRAMEWORKS:
         answers = {"framework": framework, "database": "postgresql", "package_name": "shop"}
-        stack = build_stack({**answers, "django_api": "ninja", "cache": "redis"})
+        stack = build_stack(
+            {**answers, "django_api": "ninja", "cache": "redis", "task_queue": "none"}
+        )
         owner = stack.services[0]
         assert "redis>=8.0" in owner.dependencies
         assert ("REDIS_URL", "redis://redis:6379/0") in owner.compose_env
@@ -251,7 +289,13 @@ def test_the_redis_cache_reaches_every_framework_and_only_the_service_that_reads
             assert not any("redis" in d for d in other.dependencies)
             assert not any(name == "REDIS_URL" for name, _ in other.compose_env)
     plain = build_stack(
-        {"framework": "flask", "database": "sqlite", "package_name": "shop", "cache": "none"}
+        {
+            "framework": "flask",
+            "database": "sqlite",
+            "package_name": "shop",
+            "cache": "none",
+            "task_queue": "none",
+        }
     )
     assert not plain.ci_env and not plain.consequences
     assert not any("redis" in d for d in plain.dependencies)
@@ -265,28 +309,49 @@ def test_an_unknown_cache_is_refused() -> None:
                 "database": "sqlite",
                 "package_name": "shop",
                 "cache": "memcached",
+                "task_queue": "none",
             }
         )
 
 
 def test_missing_answers_are_named() -> None:
     with pytest.raises(ProfileError, match="'database'"):
-        build_stack({"framework": "flask", "package_name": "shop", "cache": "none"})
+        build_stack(
+            {"framework": "flask", "package_name": "shop", "cache": "none", "task_queue": "none"}
+        )
     with pytest.raises(ProfileError, match="'django_api'"):
         build_stack(
-            {"framework": "django", "database": "sqlite", "package_name": "shop", "cache": "none"}
+            {
+                "framework": "django",
+                "database": "sqlite",
+                "package_name": "shop",
+                "cache": "none",
+                "task_queue": "none",
+            }
         )
     with pytest.raises(ProfileError, match="'cache'"):
-        build_stack({"framework": "flask", "database": "sqlite", "package_name": "shop"})
+        build_stack({"framework": "flask", "database": "sqlite", "package_name": "shop", **NO_JOBS})
     with pytest.raises(ProfileError, match="framework 'rails'"):
         build_stack(
-            {"framework": "rails", "database": "sqlite", "package_name": "shop", "cache": "none"}
+            {
+                "framework": "rails",
+                "database": "sqlite",
+                "package_name": "shop",
+                "cache": "none",
+                "task_queue": "none",
+            }
         )
 
 
 def _stack_with(*components: Component) -> Stack:
     base = build_stack(
-        {"framework": "flask", "database": "postgresql", "package_name": "shop", "cache": "none"}
+        {
+            "framework": "flask",
+            "database": "postgresql",
+            "package_name": "shop",
+            "cache": "none",
+            "task_queue": "none",
+        }
     )
     return Stack(base.framework, base.database, components, "shop")
 
@@ -352,7 +417,13 @@ def test_component_contributions_merge_in_order() -> None:
 
 def test_a_file_database_keeps_its_data_in_an_app_volume() -> None:
     stack = build_stack(
-        {"framework": "fastapi", "database": "sqlite", "package_name": "shop", "cache": "none"}
+        {
+            "framework": "fastapi",
+            "database": "sqlite",
+            "package_name": "shop",
+            "cache": "none",
+            "task_queue": "none",
+        }
     )
     assert stack.compose_services == [] and stack.ci_services == []
     assert stack.app_volumes == ["app-data:/app/data"]
@@ -392,3 +463,113 @@ def test_plain_values_stay_plain() -> None:
     assert yaml_scalar("app") == "app"
     assert yaml_scalar("${POSTGRES_PASSWORD:-app}") == "${POSTGRES_PASSWORD:-app}"
     assert yaml_scalar("yes") == '"yes"'
+
+
+def test_background_jobs_bring_a_worker_a_broker_and_its_settings() -> None:
+    for framework in FRAMEWORKS:
+        answers = {"framework": framework, "database": "postgresql", "package_name": "shop"}
+        stack = build_stack(
+            {
+                **answers,
+                "django_api": "ninja",
+                "cache": "none",
+                "task_queue": "celery",
+                "broker": "rabbitmq",
+            }
+        )
+        owner = stack.services[0]
+        assert "celery>=5.5" in owner.dependencies
+        assert "celery-types>=0.23" in owner.dev_dependencies
+        assert [s.name for s in stack.compose_services] == ["db", "rabbitmq"]
+        assert [s.name for s in stack.ci_services] == ["postgres", "rabbitmq"]
+        assert stack.ci_env == [("BROKER_URL", "amqp://app:app@localhost:5672//")]
+        ((service, worker),) = stack.workers
+        assert service is owner
+        django = framework in ("django", "django_fastapi")
+        app = "config" if django else "shop.worker"
+        assert worker.argv == ("celery", "--app", app, "worker", "--loglevel", "INFO")
+        assert f"--app {app} inspect ping" in worker.healthcheck[1]
+        recipe = {t.name: t.recipe for t in stack.make_targets}["worker"]
+        prefix = "cd web && " if framework == "django_fastapi" else ""
+        assert recipe == (
+            prefix
+            + "DATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)} uv run "
+            + " ".join(worker.argv),
+        )
+        assert "worker" in stack.phony_targets
+        names = {s.name for s in stack.settings}
+        assert {"BROKER_URL", "JOB_TIME_LIMIT", "JOB_MAX_RETRIES", "WORKER_CONCURRENCY"} <= names
+        # Django + FastAPI: the worker runs Django's code; the FastAPI service enqueues nothing.
+        for other in stack.services[1:]:
+            assert not any("celery" in d for d in other.dependencies)
+            assert not any(name == "BROKER_URL" for name, _ in other.compose_env)
+
+
+def test_redis_serves_the_cache_and_the_broker_as_one_service_in_two_databases() -> None:
+    stack = build_stack(
+        {
+            "framework": "fastapi",
+            "database": "sqlite",
+            "package_name": "shop",
+            "cache": "redis",
+            "task_queue": "taskiq",
+            "broker": "redis",
+        }
+    )
+    assert [s.name for s in stack.compose_services] == ["redis"]
+    assert [s.name for s in stack.ci_services] == ["redis"]
+    assert stack.volume_names == ["app-data", "redis-data"]
+    assert dict(stack.services[0].compose_env) == {
+        "REDIS_URL": "redis://redis:6379/0",
+        "BROKER_URL": "redis://redis:6379/1",
+    }
+    assert {"taskiq>=0.11.18", "taskiq-redis>=1.0.8"} <= set(stack.dependencies)
+    ((_, worker),) = stack.workers
+    assert worker.argv == ("taskiq", "worker", "shop.worker:broker", "--workers", "1")
+    assert worker.healthcheck == ("CMD", "python", "-m", "shop.worker", "--check-heartbeat")
+
+
+def test_taskiq_is_refused_where_the_request_path_is_synchronous() -> None:
+    for framework in ("django", "flask", "django_fastapi"):
+        with pytest.raises(
+            ProfileError, match=f"'taskiq' is not offered for framework '{framework}'"
+        ):
+            build_stack(
+                {
+                    "framework": framework,
+                    "database": "postgresql",
+                    "package_name": "shop",
+                    "django_api": "ninja",
+                    "cache": "none",
+                    "task_queue": "taskiq",
+                    "broker": "redis",
+                }
+            )
+
+
+def test_the_broker_is_required_only_with_a_task_queue() -> None:
+    base = {"framework": "flask", "database": "sqlite", "package_name": "shop", "cache": "none"}
+    with pytest.raises(ProfileError, match="'broker'"):
+        build_stack({**base, "task_queue": "celery"})
+    with pytest.raises(ProfileError, match="broker 'kafka'"):
+        build_stack({**base, "task_queue": "celery", "broker": "kafka"})
+    with pytest.raises(ProfileError, match="task_queue 'rq'"):
+        build_stack({**base, "task_queue": "rq", "broker": "redis"})
+    assert build_stack({**base, "task_queue": "none"}).workers == []
+
+
+def test_a_worker_named_like_a_service_is_refused() -> None:
+    base = build_stack(
+        {
+            "framework": "flask",
+            "database": "postgresql",
+            "package_name": "shop",
+            "cache": "none",
+            "task_queue": "none",
+        }
+    )
+    clash = Component(key="a", title="A", worker=Worker("app", "x", ("run",), ("CMD", "true")))
+    with pytest.raises(ProfileError, match="compose service 'app' is contributed twice"):
+        Stack(base.framework, base.database, (clash,), "shop")
+    with pytest.raises(ProfileError, match="worker w: healthcheck"):
+        Worker("w", "x", ("run",), ())
