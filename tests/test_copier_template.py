@@ -304,6 +304,48 @@ def test_the_cache_ships_only_when_chosen(generate: Generate, framework: str) ->
         assert not list((with_redis / "api").rglob("*cache*"))
 
 
+@pytest.mark.parametrize(
+    ("framework", "task_queue"),
+    [
+        ("fastapi", "taskiq"),
+        ("litestar", "celery"),
+        ("flask", "celery"),
+        ("django", "celery"),
+        ("django_fastapi", "celery"),
+    ],
+)
+def test_the_jobs_ship_only_when_chosen(
+    generate: Generate, framework: str, task_queue: str
+) -> None:
+    database = "postgresql"
+    without = generate("without", framework=framework, database=database, task_queue="none")
+    with_jobs = generate(
+        "with", framework=framework, database=database, task_queue=task_queue, broker="rabbitmq"
+    )
+    words = re.compile(r"celery|taskiq|rabbitmq|broker_url|/api/reports|make worker", re.I)
+    mentions = [
+        path.relative_to(without)
+        for path in without.rglob("*")
+        if path.is_file() and ".git" not in path.parts and words.search(path.read_text())
+    ]
+    assert mentions == [], "a project without jobs never mentions them"
+    compose = yaml.safe_load((with_jobs / "compose.yaml").read_text())
+    app = "web" if framework == "django_fastapi" else "app"
+    broker_url = "amqp://app:${RABBITMQ_PASSWORD:-app}@rabbitmq:5672//"
+    assert compose["services"][app]["environment"]["BROKER_URL"] == broker_url
+    assert compose["services"]["worker"]["environment"]["BROKER_URL"] == broker_url
+    assert compose["services"]["worker"]["depends_on"]["rabbitmq"] == {
+        "condition": "service_healthy"
+    }
+    assert "worker: ## Run the" in (with_jobs / "Makefile").read_text()
+    readme = (with_jobs / "README.md").read_text()
+    assert "## Background jobs" in readme and "`make worker`" in readme
+    if framework == "django_fastapi":
+        # The FastAPI service enqueues nothing: the worker runs Django's code.
+        assert "BROKER_URL" not in compose["services"]["api"]["environment"]
+        assert not re.search(words, (with_jobs / "api/pyproject.toml").read_text())
+
+
 def test_copy_starts_a_git_repository_and_tasks_are_copy_only(generate: Generate) -> None:
     project = generate()
     assert (project / ".git").is_dir()
@@ -474,8 +516,9 @@ PROBE_COMPONENT = """
                 ),
             ),
             ci_env=(("PROBE_URL", "redis://localhost:6379/0"),),
-            make_targets=(MakeTarget("worker", "Run the probe worker", ("uv run probe",)),),
-            ci_steps=(CiStep("Probe the worker", "make worker"),),
+            make_targets=(MakeTarget("probe", "Run the probe once", ("uv run probe",)),),
+            ci_steps=(CiStep("Probe once", "make probe"),),
+            worker=Worker("watcher", "Run the probe watcher", ("probe", "watch"), ("CMD", "probe", "alive")),
             readme_sections=("template/_partials/probe.md.jinja",),
             consequence="The probe must be watched.",
         )
@@ -515,11 +558,28 @@ def test_a_component_contributes_to_every_shared_file(tmp_path: Path) -> None:
     assert compose["services"]["app"]["environment"]["PROBE_URL"] == "redis://cache:6379/0"
     assert set(compose["volumes"]) == {"db-data", "cache-data"}
     makefile = (project / "Makefile").read_text()
-    assert ".PHONY: help install dev test lint format migrate migration serve worker\n" in makefile
-    assert "worker: ## Run the probe worker\n\tuv run probe\n" in makefile
+    assert (
+        ".PHONY: help install dev test lint format migrate migration serve probe watcher\n"
+        in makefile
+    )
+    assert "probe: ## Run the probe once\n\tuv run probe\n" in makefile
+    assert (
+        "watcher: ## Run the probe watcher\n"
+        "\tDATABASE_URL=$${DATABASE_URL:-$(DEV_DATABASE_URL)} uv run probe watch\n"
+    ) in makefile
+    # The worker runs from the app's image and environment once the migrations have run.
+    watcher = compose["services"]["watcher"]
+    assert (watcher["build"], watcher["command"]) == (".", ["probe", "watch"])
+    assert watcher["environment"] == compose["services"]["migrate"]["environment"]
+    assert watcher["healthcheck"]["test"] == ["CMD", "probe", "alive"]
+    assert watcher["depends_on"] == {
+        "migrate": {"condition": "service_completed_successfully"},
+        "db": {"condition": "service_healthy"},
+        "cache": {"condition": "service_healthy"},
+    }
     workflow = yaml.safe_load((project / ".github/workflows/ci.yml").read_text())
     steps = workflow["jobs"]["test"]["steps"]
-    assert steps[-1] == {"name": "Probe the worker", "run": "make worker"}
+    assert steps[-1] == {"name": "Probe once", "run": "make probe"}
     assert workflow["jobs"]["test"]["env"]["PROBE_URL"] == "redis://localhost:6379/0"
     assert workflow["jobs"]["test"]["services"]["cache"] == {
         "image": "redis:7.4-alpine",
