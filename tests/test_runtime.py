@@ -39,6 +39,18 @@ from harness import (
     serve,
     throwaway_database,
 )
+from jobs_walk import (
+    Broker,
+    broker_for,
+    check_jobs_walk,
+    check_succeeded,
+    check_worker_healthcheck,
+    enqueue,
+    item_total,
+    run_worker,
+    wait_until_done,
+    worker_healthcheck,
+)
 from resilience import (
     PROXY_HEADERS,
     check_docs_render_offline,
@@ -86,30 +98,42 @@ class Row:
 LOWEST = "lowest-direct"
 NINJA, DRF = {"django_api": "ninja"}, {"django_api": "drf"}
 NO_CACHE, REDIS = {"cache": "none"}, {"cache": "redis"}
-# Every (variant, database) pair; Python, resolution and cache placed so that each pair of
-# values across variant, database, Python, resolution and cache occurs at least once.
+NO_JOBS = {"task_queue": "none"}
+CELERY_REDIS = {"task_queue": "celery", "broker": "redis"}
+CELERY_RABBITMQ = {"task_queue": "celery", "broker": "rabbitmq"}
+TASKIQ_REDIS = {"task_queue": "taskiq", "broker": "redis"}
+TASKIQ_RABBITMQ = {"task_queue": "taskiq", "broker": "rabbitmq"}
+# Every (variant, database) pair; Python, resolution, cache, task queue and broker placed so
+# that each pair of values across all seven occurs at least once (taskiq only where the request
+# path is async; the broker only with a task queue). test_matrix.py checks this.
 ROWS: list[Row] = [
-    Row("fastapi", "sqlite", "3.12", LOWEST, NO_CACHE),
-    Row("fastapi", "postgresql", "3.13", "highest", REDIS),
-    Row("fastapi", "mysql", "3.13", LOWEST, REDIS),
-    Row("django", "sqlite", "3.13", "highest", NINJA | NO_CACHE),
-    Row("django", "postgresql", "3.12", LOWEST, NINJA | REDIS),
-    Row("django", "mysql", "3.12", "highest", NINJA | NO_CACHE),
-    Row("django", "sqlite", "3.13", LOWEST, DRF | REDIS),
-    Row("django", "postgresql", "3.12", "highest", DRF | NO_CACHE),
-    Row("django", "mysql", "3.13", "highest", DRF | REDIS),
-    Row("flask", "sqlite", "3.12", "highest", REDIS),
-    Row("flask", "postgresql", "3.13", LOWEST, NO_CACHE),
-    Row("flask", "mysql", "3.12", LOWEST, REDIS),
-    Row("litestar", "sqlite", "3.13", "highest", NO_CACHE),
-    Row("litestar", "postgresql", "3.12", LOWEST, REDIS),
-    Row("litestar", "mysql", "3.13", LOWEST, NO_CACHE),
+    Row("fastapi", "sqlite", "3.12", LOWEST, NO_CACHE | NO_JOBS),
+    Row("fastapi", "postgresql", "3.13", "highest", REDIS | CELERY_REDIS),
+    Row("fastapi", "mysql", "3.13", LOWEST, REDIS | TASKIQ_RABBITMQ),
+    Row("fastapi", "postgresql", "3.12", "highest", NO_CACHE | TASKIQ_REDIS),
+    Row("django", "sqlite", "3.13", "highest", NINJA | NO_CACHE | CELERY_RABBITMQ),
+    Row("django", "postgresql", "3.12", LOWEST, NINJA | REDIS | NO_JOBS),
+    Row("django", "mysql", "3.12", "highest", NINJA | NO_CACHE | CELERY_REDIS),
+    Row("django", "sqlite", "3.13", LOWEST, DRF | REDIS | CELERY_REDIS),
+    Row("django", "postgresql", "3.12", "highest", DRF | NO_CACHE | CELERY_RABBITMQ),
+    Row("django", "mysql", "3.13", "highest", DRF | REDIS | NO_JOBS),
+    Row("flask", "sqlite", "3.12", "highest", REDIS | CELERY_RABBITMQ),
+    Row("flask", "postgresql", "3.13", LOWEST, NO_CACHE | CELERY_REDIS),
+    Row("flask", "mysql", "3.12", LOWEST, REDIS | NO_JOBS),
+    Row("litestar", "sqlite", "3.13", "highest", NO_CACHE | TASKIQ_REDIS),
+    Row("litestar", "postgresql", "3.12", LOWEST, REDIS | CELERY_RABBITMQ),
+    Row("litestar", "mysql", "3.13", LOWEST, NO_CACHE | NO_JOBS),
 ]
 # Each row with a cache has a Redis database of its own (rows run in parallel, and every
-# project caches under the same package name); test_runtime_pair uses 9.
+# project caches under the same package name); test_runtime_pair uses 9. Each row with a Redis
+# broker has one too, from 10 (a RabbitMQ broker gets a virtual host of its own instead).
 REDIS_DATABASES = {
     row.id: number
     for number, row in enumerate((row for row in ROWS if row.extra.get("cache") == "redis"), 1)
+}
+BROKER_DATABASES = {
+    row.id: number
+    for number, row in enumerate((row for row in ROWS if row.extra.get("broker") == "redis"), 10)
 }
 
 
@@ -125,7 +149,12 @@ def generate_project(template_dir: Path, destination: Path, row: Row) -> Path:
     return destination
 
 
-@pytest.fixture(params=ROWS, ids=lambda row: row.id)
+# A row's tests share its Redis databases and broker: they run one after another, on one
+# xdist worker (`--dist loadgroup`).
+@pytest.fixture(
+    params=[pytest.param(row, marks=pytest.mark.xdist_group(row.id)) for row in ROWS],
+    ids=lambda row: row.id,
+)
 def row(request: pytest.FixtureRequest) -> Row:
     value: Row = request.param
     return value
@@ -178,24 +207,37 @@ def row_redis(row: Row) -> contextlib.AbstractContextManager[Redis | None]:
     return redis_database(REDIS_DATABASES.get(row.id))
 
 
-def production_environment(project: Path, database_url: str, cache: Redis | None) -> dict[str, str]:
-    """What compose gives the app, on our database and, with a cache, our Redis."""
+def row_broker(row: Row) -> contextlib.AbstractContextManager[Broker | None]:
+    return broker_for(row.id, row.extra.get("broker"), BROKER_DATABASES.get(row.id))
+
+
+def production_environment(
+    project: Path, database_url: str, cache: Redis | None, broker: Broker | None = None
+) -> dict[str, str]:
+    """What compose gives the app, on our database and, with a cache or a broker, ours."""
     production = compose_app_environment(project, database_url)
     if cache is not None:
         production["REDIS_URL"] = cache.url
+    if broker is not None:
+        production["BROKER_URL"] = broker.url
     return production
 
 
 def test_project_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
-    with row_redis(row) as cache:
-        check_project_lifecycle(project, tmp_path, row, cache)
+    with row_redis(row) as cache, row_broker(row) as broker:
+        check_project_lifecycle(project, tmp_path, row, cache, broker)
 
 
-def check_project_lifecycle(project: Path, tmp_path: Path, row: Row, cache: Redis | None) -> None:
+def check_project_lifecycle(
+    project: Path, tmp_path: Path, row: Row, cache: Redis | None, broker: Broker | None
+) -> None:
     env = row_environment(row)
     if cache is not None:
         # The project's own cache tests run against Redis rather than skip.
         env = {**env, "REDIS_URL": cache.direct_url}
+    if broker is not None:
+        # Its job tests run a real worker on the broker rather than skip.
+        env = {**env, "BROKER_URL": broker.direct_url}
 
     run(["make", "install"], project, env)
     assert (project / "uv.lock").is_file()
@@ -207,9 +249,10 @@ def check_project_lifecycle(project: Path, tmp_path: Path, row: Row, cache: Redi
     if row.database == "sqlite":
         run(["make", "test"], project, env)
         database_url = f"sqlite:///{tmp_path / 'app.sqlite3'}"
-        report(row, walk_served_project(project, tmp_path, env, database_url, None, cache))
+        figures = walk_served_project(project, tmp_path, env, database_url, None, cache, broker)
+        report(row, figures)
         unreachable = f"sqlite:///{tmp_path / 'missing-dir' / 'app.sqlite3'}"
-        check_unreachable_database(project, tmp_path, env, unreachable, cache)
+        check_unreachable_database(project, tmp_path, env, unreachable, cache, broker)
         return
 
     with throwaway_database(row.database) as server_url:
@@ -223,7 +266,8 @@ def check_project_lifecycle(project: Path, tmp_path: Path, row: Row, cache: Redi
         proxy.start()
         try:
             proxied_url = server_url.replace(host_port, f"127.0.0.1:{proxy.port}")
-            report(row, walk_served_project(project, tmp_path, env, proxied_url, proxy, cache))
+            figures = walk_served_project(project, tmp_path, env, proxied_url, proxy, cache, broker)
+            report(row, figures)
         finally:
             proxy.stop()
 
@@ -240,37 +284,51 @@ def walk_served_project(
     database_url: str,
     proxy: TcpProxy | None,
     cache: Redis | None,
+    broker: Broker | None,
 ) -> dict[str, Any]:
     """Migrate, start `make serve` as production would, walk the whole contract; the figures.
 
-    With a cache, also the cache walk, Redis cut off included. On PostgreSQL, also the
+    With a cache, also the cache walk, Redis cut off included. With jobs, also the jobs walk
+    (`make worker` started late, the broker cut off included). On PostgreSQL, also the
     outage under concurrent readers, schemathesis over the OpenAPI document and the docs page
     in a browser (one PostgreSQL row per framework variant).
     """
-    production = production_environment(project, database_url, cache)
+    production = production_environment(project, database_url, cache, broker)
     run(["make", "migrate"], project, {**env, **production})
     image_env = {**env, **production, **dockerfile_runtime_env(project)}
     figures: dict[str, Any] = {}
+    checks = readiness_checks(cache, broker)
     with serve(
         ["make", "serve"], project, {**image_env, "WEB_CONCURRENCY": "2"}, tmp_path / "serve.log"
     ) as server:
         with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
-            check_contract(client, cache=cache is not None)
+            check_contract(client, checks)
             if cache is not None:
                 with redis.Redis.from_url(cache.direct_url) as direct:
-                    walk = check_cache_walk(client, direct, cache.proxy, server.output)
+                    walk = check_cache_walk(client, direct, cache.proxy, server.output, checks)
                 figures["cache"] = walk.__dict__
+            if broker is not None:
+                others = {name: "ok" for name in checks if name != "broker"}
+                jobs = check_jobs_walk(
+                    client, ["make", "worker"], project, image_env, broker.proxy, others, tmp_path
+                )
+                figures["jobs"] = jobs.__dict__
         if proxy is not None:
             outage = check_outage_under_readers(server.url, proxy)
             figures["outage"] = outage.__dict__
             with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
-                check_health(client, cache=cache is not None)
+                check_health(client, checks)
         if database_url.startswith("postgresql"):
             figures["schemathesis_requests"] = run_schemathesis(server.url, tmp_path)
             figures["docs_operations"] = check_docs_render_offline(server.url, tmp_path)
         assert server.process.poll() is None, server.output()
     assert "Traceback" not in server.output(), server.output()
     return figures
+
+
+def readiness_checks(cache: Redis | None, broker: Broker | None) -> list[str]:
+    """What /health/ready names: the database, and the cache and the broker when there are."""
+    return ["database", *(["cache"] if cache else []), *(["broker"] if broker else [])]
 
 
 def report(row: Row, figures: dict[str, Any]) -> None:
@@ -286,7 +344,8 @@ def required_production_variables(project: Path) -> list[str]:
     required = [
         name for name, value in environment.items() if str(value).startswith("${" + name + ":?")
     ]
-    return [*required, "DATABASE_URL", *(["REDIS_URL"] if "REDIS_URL" in environment else [])]
+    optional = [name for name in ("REDIS_URL", "BROKER_URL") if name in environment]
+    return [*required, "DATABASE_URL", *optional]
 
 
 def check_refuses_to_start_without(
@@ -310,16 +369,21 @@ def check_refuses_to_start_without(
 
 
 def check_unreachable_database(
-    project: Path, tmp_path: Path, env: dict[str, str], database_url: str, cache: Redis | None
+    project: Path,
+    tmp_path: Path,
+    env: dict[str, str],
+    database_url: str,
+    cache: Redis | None,
+    broker: Broker | None,
 ) -> None:
-    production = production_environment(project, database_url, cache)
+    production = production_environment(project, database_url, cache, broker)
     image_env = {**env, **production, **dockerfile_runtime_env(project)}
     log = tmp_path / "unreachable.log"
     with (
         serve(["make", "serve"], project, image_env, log) as server,
         httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client,
     ):
-        check_not_ready(client, cache=cache is not None)
+        check_not_ready(client, readiness_checks(cache, broker))
         items = client.get("/api/items")
         assert items.status_code == 503, items.text
         assert items.headers.get("retry-after", "").isdigit(), items.headers
@@ -342,18 +406,34 @@ def test_docker_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -
         else:
             database_url = stack.enter_context(throwaway_database(database))
         cache = stack.enter_context(row_redis(row))
-        production = production_environment(project, database_url, cache)
-        run(production_migrate_command(project), image.root, {**image.env, **production})
+        broker = stack.enter_context(row_broker(row))
+        production = production_environment(project, database_url, cache, broker)
+        image_env = {**image.env, **production}
+        run(production_migrate_command(project), image.root, image_env)
         server = stack.enter_context(
-            serve(image.cmd, image.root, {**image.env, **production}, tmp_path / "image.log")
+            serve(image.cmd, image.root, image_env, tmp_path / "image.log")
         )
         with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
-            check_health(client, cache=cache is not None)
+            check_health(client, readiness_checks(cache, broker))
             created = client.post("/api/items", json={"name": "from the image"})
             assert created.status_code == 201, created.text
+            if broker is not None:
+                check_image_worker(project, image, image_env, client, tmp_path)
         check_image_healthcheck(image, server.port)
         stopped_in = check_graceful_shutdown(server)
         report(row, {"sigterm_exit_s": stopped_in})
+
+
+def check_image_worker(
+    project: Path, image: Image, env: dict[str, str], client: httpx.Client, tmp_path: Path
+) -> None:
+    """compose.yaml's worker command, run from the image, does a job; its healthcheck passes."""
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    command = compose["services"]["worker"]["command"]
+    with run_worker(command, image.root, env, tmp_path / "image-worker.log") as worker:
+        report = enqueue(client)
+        check_succeeded(wait_until_done(client, report["id"], worker), item_total(client))
+        check_worker_healthcheck(worker_healthcheck(project), image.root, env)
 
 
 def check_image_healthcheck(image: Image, port: int) -> None:

@@ -35,6 +35,7 @@ from test_runtime import (
     check_image_healthcheck,
     check_python_version,
     generate_project,
+    readiness_checks,
     redis_database,
     report,
     row_environment,
@@ -42,7 +43,7 @@ from test_runtime import (
 
 from cache_walk import check_cache_walk
 from conftest import IDENTITY
-from contract import check_contract, check_health, check_not_ready
+from contract import DATABASE_ONLY, check_contract, check_health, check_not_ready
 from harness import (
     Server,
     TcpProxy,
@@ -55,21 +56,40 @@ from harness import (
     serve,
     throwaway_database,
 )
+from jobs_walk import Broker, broker_for, check_jobs_walk
 from resilience import PROXY_HEADERS, check_graceful_shutdown, tool
 
 pytestmark = pytest.mark.runtime
 
-# The cache: one row with Redis (the Django service caches), one without.
+# The cache: one row with Redis (the Django service caches), one without. Jobs: Celery (run
+# by the Django service's worker) on each broker.
 ROWS = [
-    Row("django_fastapi", "postgresql", "3.13", "highest", {"cache": "redis"}),
-    Row("django_fastapi", "mysql", "3.12", LOWEST, {"cache": "none"}),
+    Row(
+        "django_fastapi",
+        "postgresql",
+        "3.13",
+        "highest",
+        {"cache": "redis", "task_queue": "celery", "broker": "redis"},
+    ),
+    Row(
+        "django_fastapi",
+        "mysql",
+        "3.12",
+        LOWEST,
+        {"cache": "none", "task_queue": "celery", "broker": "rabbitmq"},
+    ),
 ]
-REDIS_DATABASE = 9  # test_runtime.py's rows use 1-8
+# test_runtime.py's rows use 1-8 and 10-15; the row here that caches keeps its jobs there too.
+REDIS_DATABASE = 9
 # Each service: its compose service, and the make target that runs it as its image does.
 SERVICES = {"web": "serve", "api": "serve-api"}
 
 
-@pytest.fixture(params=ROWS, ids=lambda row: row.id)
+# A row's tests share its Redis database and broker: one xdist worker runs them in turn.
+GROUPED = [pytest.param(row, marks=pytest.mark.xdist_group(row.id)) for row in ROWS]
+
+
+@pytest.fixture(params=GROUPED, ids=lambda row: row.id)
 def row(request: pytest.FixtureRequest) -> Row:
     value: Row = request.param
     return value
@@ -81,10 +101,10 @@ def project(template_dir: Path, tmp_path: Path, row: Row) -> Path:
 
 
 def production_environments(
-    project: Path, database_url: str, cache: Redis | None = None
+    project: Path, database_url: str, cache: Redis | None = None, broker: Broker | None = None
 ) -> dict[str, dict[str, str]]:
     """Each service's production environment, as compose and its image set it, on our
-    database and, for the service that caches, our Redis."""
+    database and, for the service that caches and runs jobs, our Redis and broker."""
     runtime = dockerfile_runtime_env(project)
     environments = {
         service: {**compose_app_environment(project, database_url, service), **runtime}
@@ -92,11 +112,22 @@ def production_environments(
     }
     if cache is not None:
         environments["web"]["REDIS_URL"] = cache.url
+    if broker is not None:
+        environments["web"]["BROKER_URL"] = broker.url
     return environments
 
 
 def pair_redis(row: Row) -> contextlib.AbstractContextManager[Redis | None]:
     return redis_database(REDIS_DATABASE if row.extra["cache"] == "redis" else None)
+
+
+def pair_broker(row: Row) -> contextlib.AbstractContextManager[Broker | None]:
+    return broker_for(row.id, row.extra.get("broker"), REDIS_DATABASE)
+
+
+def web_checks(cache: Redis | None, broker: Broker | None) -> list[str]:
+    """What the Django service's readiness names (the FastAPI service's: the database)."""
+    return readiness_checks(cache, broker)
 
 
 def required_variables(project: Path, service: str) -> list[str]:
@@ -105,7 +136,8 @@ def required_variables(project: Path, service: str) -> list[str]:
     required = [
         name for name, value in environment.items() if str(value).startswith("${" + name + ":?")
     ]
-    return [*required, "DATABASE_URL", *(["REDIS_URL"] if "REDIS_URL" in environment else [])]
+    optional = [name for name in ("REDIS_URL", "BROKER_URL") if name in environment]
+    return [*required, "DATABASE_URL", *optional]
 
 
 def signed(body: bytes, secret: str) -> dict[str, str]:
@@ -114,14 +146,18 @@ def signed(body: bytes, secret: str) -> dict[str, str]:
 
 
 def test_django_and_fastapi_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
-    with pair_redis(row) as cache:
-        check_lifecycle(project, tmp_path, row, cache)
+    with pair_redis(row) as cache, pair_broker(row) as broker:
+        check_lifecycle(project, tmp_path, row, cache, broker)
 
 
-def check_lifecycle(project: Path, tmp_path: Path, row: Row, cache: Redis | None) -> None:
+def check_lifecycle(
+    project: Path, tmp_path: Path, row: Row, cache: Redis | None, broker: Broker | None
+) -> None:
     env = row_environment(row)
     if cache is not None:
         env = {**env, "REDIS_URL": cache.direct_url}  # the cache's tests run, not skip
+    if broker is not None:
+        env = {**env, "BROKER_URL": broker.direct_url}  # so do the jobs' tests
     run(["make", "install"], project, env)
     check_python_version(project, env, row.python)
     run(["make", "lint"], project, env)
@@ -138,7 +174,7 @@ def check_lifecycle(project: Path, tmp_path: Path, row: Row, cache: Redis | None
         proxy.start()
         try:
             proxied_url = server_url.replace(host_port, f"127.0.0.1:{proxy.port}")
-            walk_both_services(project, tmp_path, env, proxied_url, proxy, cache)
+            walk_both_services(project, tmp_path, env, proxied_url, proxy, cache, broker)
         finally:
             proxy.stop()
 
@@ -169,8 +205,10 @@ def walk_both_services(
     database_url: str,
     proxy: TcpProxy,
     cache: Redis | None,
+    broker: Broker | None,
 ) -> None:
-    environments = production_environments(project, database_url, cache)
+    environments = production_environments(project, database_url, cache, broker)
+    checks = web_checks(cache, broker)
     run(["make", "migrate"], project, {**env, **environments["web"]})
     with contextlib.ExitStack() as stack:
         servers = {
@@ -190,19 +228,25 @@ def walk_both_services(
         api = stack.enter_context(
             httpx.Client(base_url=servers["api"].url, headers=PROXY_HEADERS, timeout=10)
         )
-        check_contract(web, cache=cache is not None)
+        check_contract(web, checks)
         check_health(api)
         # With a cache, Django's second read of each item comes from Redis: the same bytes.
         check_same_reads(web, api)
         check_same_reads(web, api)
         if cache is not None:
             with redis.Redis.from_url(cache.direct_url) as direct:
-                check_cache_walk(web, direct, cache.proxy, servers["web"].output)
+                check_cache_walk(web, direct, cache.proxy, servers["web"].output, checks)
+        if broker is not None:
+            others = {name: "ok" for name in checks if name != "broker"}
+            web_env = {**env, **environments["web"]}
+            check_jobs_walk(
+                web, ["make", "worker"], project, web_env, broker.proxy, others, tmp_path
+            )
         check_webhooks(api, environments["api"]["WEBHOOK_SECRET"])
         check_api_documents_itself(api)
 
         proxy.stop()  # the database goes away for both
-        check_not_ready(web, cache=cache is not None)
+        check_not_ready(web, checks)
         check_not_ready(api)
         for client in (web, api):
             assert client.get("/api/items").status_code == 503
@@ -269,7 +313,7 @@ def check_api_documents_itself(api: httpx.Client) -> None:
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
 
 
-@pytest.mark.parametrize("row", ROWS[:1], ids=lambda row: row.id, indirect=True)
+@pytest.mark.parametrize("row", GROUPED[:1], ids=lambda row: row.id, indirect=True)
 def test_each_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> None:
     """Replay each target of the one Dockerfile: each image holds only its own service's
     dependencies, migrates (web) and serves, passes its HEALTHCHECK and stops on SIGTERM."""
@@ -283,8 +327,12 @@ def test_each_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> 
         packages = images[service].root / ".venv"
         assert not list(packages.glob(f"lib/python*/site-packages/{other}")), (service, other)
         assert not (images[service].root / "pyproject.toml").exists()
-    with throwaway_database(row.database) as database_url, pair_redis(row) as cache:
-        environments = production_environments(project, database_url, cache)
+    with (
+        throwaway_database(row.database) as database_url,
+        pair_redis(row) as cache,
+        pair_broker(row) as broker,
+    ):
+        environments = production_environments(project, database_url, cache, broker)
         web_image = images["web"]
         run(
             ["python", "manage.py", "migrate"],
@@ -298,7 +346,9 @@ def test_each_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> 
                 image.cmd, image.root, environment, tmp_path / f"{service}-image.log"
             ) as server:
                 with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
-                    check_health(client, cache=cache is not None and service == "web")
+                    check_health(
+                        client, web_checks(cache, broker) if service == "web" else DATABASE_ONLY
+                    )
                 check_image_healthcheck(image, server.port)
                 figures[f"{service}_sigterm_exit_s"] = stop_while_serving(
                     server, service, environment
@@ -444,7 +494,7 @@ def log_in_to_the_admin(web: httpx.Client) -> None:
     assert answer.status_code == 302 and answer.headers["location"] == "/admin/", answer.text[:2000]
 
 
-@pytest.mark.parametrize("row", ROWS[:1], ids=lambda row: row.id, indirect=True)
+@pytest.mark.parametrize("row", GROUPED[:1], ids=lambda row: row.id, indirect=True)
 def test_static_checks_of_both_images_compose_and_ci(project: Path) -> None:
     env = project_environment()
     workflow = project / ".github/workflows/ci.yml"

@@ -1,0 +1,281 @@
+"""Background jobs, walked over HTTP against a served starter, its worker and a real broker.
+
+Every starter with `task_queue` answers `POST /api/reports` with 202 and a Location, and a
+worker started by `make worker` runs the job. The walk proves from outside that a job enqueued
+while no worker runs waits in the broker and is done once one starts, that a job runs end to
+end while the worker runs, that the worker's compose healthcheck passes, and that a broker cut
+off answers 503 fast (readiness naming `broker`, a new job refused) and is used again once it
+returns.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import redis
+import yaml
+
+from harness import TcpProxy, stop_process_group
+
+JOB_DEADLINE = 60.0  # seconds a job may take to be done once a worker runs
+REDIS_SERVER = ("127.0.0.1", 6379)
+RABBITMQ_SERVER = ("127.0.0.1", 5672)
+
+
+@dataclass(frozen=True)
+class Broker:
+    """A broker of the test's own (a Redis database, emptied, or a fresh RabbitMQ virtual
+    host), reached through a proxy that can cut it off."""
+
+    kind: str  # "redis" or "rabbitmq"
+    proxy: TcpProxy
+    path: str  # the Redis database number, or the virtual host
+
+    def _url(self, port: int) -> str:
+        if self.kind == "redis":
+            return f"redis://127.0.0.1:{port}/{self.path}"
+        return f"amqp://guest:guest@127.0.0.1:{port}/{self.path}"
+
+    @property
+    def url(self) -> str:
+        return self._url(self.proxy.port)
+
+    @property
+    def direct_url(self) -> str:
+        return self._url((REDIS_SERVER if self.kind == "redis" else RABBITMQ_SERVER)[1])
+
+
+def rabbitmqctl(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["rabbitmqctl", *arguments], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def fresh_virtual_host(name: str) -> None:
+    """An empty RabbitMQ virtual host `name` that the guest user may use."""
+    rabbitmqctl("delete_vhost", name)  # what an earlier run left; fails when there is none
+    for arguments in (
+        ("add_vhost", name),
+        ("set_permissions", "-p", name, "guest", ".*", ".*", ".*"),
+    ):
+        result = rabbitmqctl(*arguments)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+@contextlib.contextmanager
+def broker_for(owner: str, kind: str | None, redis_database: int | None) -> Iterator[Broker | None]:
+    """`owner`'s own broker of `kind` (None: the project has no jobs)."""
+    if kind is None:
+        yield None
+        return
+    if kind == "redis":
+        assert redis_database is not None, f"{owner} needs a Redis database of its own"
+        with redis.Redis(*REDIS_SERVER, db=redis_database) as client:
+            client.flushdb()
+        path, target = str(redis_database), REDIS_SERVER
+    else:
+        path, target = f"stackpick-{owner}", RABBITMQ_SERVER
+        fresh_virtual_host(path)
+    proxy = TcpProxy(*target)
+    proxy.start()
+    try:
+        yield Broker(kind, proxy, path)
+    finally:
+        proxy.stop()
+        if kind == "rabbitmq":
+            rabbitmqctl("delete_vhost", path)
+
+
+@dataclass
+class JobFigures:
+    waited_job_s: float  # from the worker's start to the waiting job's success
+    job_s: float  # from POST to success with the worker running
+    outage_post_ms: float  # the refused POST while the broker was cut off
+    back_job_s: float  # from the broker's return to a new job's success
+    worker_stop_s: float  # SIGTERM to the worker's exit
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen[str]
+    log: Path
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")[-8000:]
+
+
+@contextlib.contextmanager
+def run_worker(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Iterator[Worker]:
+    """Start the worker in a process group of its own; stop the group afterwards."""
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            command,
+            cwd=cwd,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+    try:
+        yield Worker(process, log)
+    finally:
+        stop_process_group(process)
+
+
+def worker_healthcheck(project: Path) -> list[str]:
+    """compose.yaml's healthcheck of the worker, as a command to run here."""
+    compose = yaml.safe_load((project / "compose.yaml").read_text())
+    test: list[str] = compose["services"]["worker"]["healthcheck"]["test"]
+    if test[0] == "CMD-SHELL":
+        # Compose turns $$ into $ before the shell sees it.
+        return ["sh", "-c", test[1].replace("$$", "$")]
+    assert test[0] == "CMD", test
+    return test[1:]
+
+
+def check_worker_healthcheck(command: list[str], cwd: Path, env: dict[str, str]) -> None:
+    """The healthcheck passes with the worker's environment and tools on the PATH, as in the
+    container (HOSTNAME names the worker's node, as Docker sets it)."""
+    result = subprocess.run(
+        command,
+        cwd=cwd,
+        env={**env, "HOSTNAME": socket.gethostname()},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def enqueue(client: httpx.Client) -> dict[str, Any]:
+    created = client.post("/api/reports")
+    assert created.status_code == 202, created.text
+    report: dict[str, Any] = created.json()
+    assert report["status"] == "pending" and report["result"] is None, report
+    assert report["finished_at"] is None, report
+    assert created.headers["location"] == f"/api/reports/{report['id']}", created.headers
+    return report
+
+
+def wait_until_done(client: httpx.Client, report_id: int, worker: Worker) -> dict[str, Any]:
+    deadline = time.monotonic() + JOB_DEADLINE
+    while True:
+        read = client.get(f"/api/reports/{report_id}")
+        assert read.status_code == 200, read.text
+        report: dict[str, Any] = read.json()
+        if report["status"] in ("succeeded", "failed"):
+            return report
+        if worker.process.poll() is not None:
+            pytest.fail(f"the worker exited {worker.process.returncode}:\n{worker.output()}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"report {report_id} still {report['status']}:\n{worker.output()}")
+        time.sleep(0.2)
+
+
+def item_total(client: httpx.Client) -> int:
+    listing = client.get("/api/items")
+    assert listing.status_code == 200, listing.text
+    total: int = listing.json()["total"]
+    return total
+
+
+def check_succeeded(report: dict[str, Any], items: int) -> None:
+    assert report["status"] == "succeeded", report
+    assert report["result"] == {"items": items}, report
+    assert report["finished_at"] is not None and report["finished_at"] >= report["created_at"]
+
+
+def check_jobs_walk(
+    client: httpx.Client,
+    worker_command: list[str],
+    project: Path,
+    env: dict[str, str],
+    proxy: TcpProxy,
+    other_checks: dict[str, str],
+    log_dir: Path,
+) -> JobFigures:
+    """`env` is the served app's production environment, BROKER_URL going through `proxy`;
+    `other_checks` are readiness's other checks, all "ok" while the broker is cut off."""
+    assert client.post("/api/items", json={"name": "counted"}).status_code == 201
+    # No worker yet: the job waits in the broker.
+    waiting = enqueue(client)
+    time.sleep(1.0)
+    assert client.get(f"/api/reports/{waiting['id']}").json()["status"] == "pending"
+    missing = client.get(f"/api/reports/{waiting['id'] + 1000000}")
+    assert missing.status_code == 404, missing.text
+    items = item_total(client)
+
+    with run_worker(worker_command, project, env, log_dir / "worker.log") as worker:
+        started = time.monotonic()
+        check_succeeded(wait_until_done(client, waiting["id"], worker), items)
+        waited_job_s = time.monotonic() - started
+
+        assert client.post("/api/items", json={"name": "counted too"}).status_code == 201
+        started = time.monotonic()
+        running = enqueue(client)
+        check_succeeded(wait_until_done(client, running["id"], worker), items + 1)
+        job_s = time.monotonic() - started
+        check_worker_healthcheck(worker_healthcheck(project), project, env)
+
+        outage_post_ms = _check_broker_outage(client, proxy, other_checks, running)
+        returned = time.monotonic()
+        back = enqueue(client)
+        check_succeeded(wait_until_done(client, back["id"], worker), items + 1)
+        back_job_s = time.monotonic() - returned
+
+        stopping = time.monotonic()
+        os.killpg(worker.process.pid, 15)
+        worker.process.wait(timeout=30)
+        worker_stop_s = time.monotonic() - stopping
+        assert "Traceback" not in worker.output(), worker.output()
+    return JobFigures(
+        waited_job_s=round(waited_job_s, 2),
+        job_s=round(job_s, 2),
+        outage_post_ms=outage_post_ms,
+        back_job_s=round(back_job_s, 2),
+        worker_stop_s=round(worker_stop_s, 2),
+    )
+
+
+def _check_broker_outage(
+    client: httpx.Client, proxy: TcpProxy, other_checks: dict[str, str], done: dict[str, Any]
+) -> float:
+    """Cut the broker off: readiness names it, a new job is refused fast with 503; a report
+    is still read from the database. Returns the refused POST's time in ms."""
+    path = f"/api/reports/{done['id']}"
+    before = client.get(path).json()
+    proxy.stop()
+    try:
+        ready = client.get("/health/ready")
+        assert ready.status_code == 503, ready.text
+        assert ready.json() == {
+            "status": "unavailable",
+            "checks": {**other_checks, "broker": "unreachable"},
+        }
+        started = time.monotonic()
+        refused = client.post("/api/reports")
+        refused_ms = (time.monotonic() - started) * 1000
+        assert refused.status_code == 503, refused.text
+        assert refused.headers.get("retry-after", "").isdigit(), refused.headers
+        assert refused.headers["content-type"].startswith("application/"), refused.headers
+        assert refused_ms < 5000, f"a POST waited {refused_ms:.0f} ms on a dead broker"
+        assert client.get(path).json() == before
+    finally:
+        proxy.start()
+    deadline = time.monotonic() + 15
+    while client.get("/health/ready").status_code != 200:
+        assert time.monotonic() < deadline, "readiness did not recover with the broker"
+        time.sleep(0.2)
+    return round(refused_ms, 1)
