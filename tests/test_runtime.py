@@ -131,6 +131,17 @@ REDIS_DATABASES = {
     row.id: number
     for number, row in enumerate((row for row in ROWS if row.extra.get("cache") == "redis"), 1)
 }
+# Schemathesis and the docs page in a browser: on the first PostgreSQL row of each variant.
+FUZZED_ROWS = {
+    next(
+        row.id
+        for row in ROWS
+        if row.database == "postgresql"
+        and row.extra.get("django_api") == api
+        and row.framework == framework
+    )
+    for framework, api in {(row.framework, row.extra.get("django_api")) for row in ROWS}
+}
 BROKER_DATABASES = {
     row.id: number
     for number, row in enumerate((row for row in ROWS if row.extra.get("broker") == "redis"), 10)
@@ -285,13 +296,14 @@ def walk_served_project(
     proxy: TcpProxy | None,
     cache: Redis | None,
     broker: Broker | None,
+    fuzz: bool = False,
 ) -> dict[str, Any]:
     """Migrate, start `make serve` as production would, walk the whole contract; the figures.
 
     With a cache, also the cache walk, Redis cut off included. With jobs, also the jobs walk
-    (`make worker` started late, the broker cut off included). On PostgreSQL, also the
-    outage under concurrent readers, schemathesis over the OpenAPI document and the docs page
-    in a browser (one PostgreSQL row per framework variant).
+    (`make worker` started late, the broker cut off included). With a database proxy, also the
+    outage under concurrent readers; with `fuzz` (one PostgreSQL row per framework variant),
+    schemathesis over the OpenAPI document and the docs page in a browser.
     """
     production = production_environment(project, database_url, cache, broker)
     run(["make", "migrate"], project, {**env, **production})
@@ -318,7 +330,7 @@ def walk_served_project(
             figures["outage"] = outage.__dict__
             with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
                 check_health(client, checks)
-        if database_url.startswith("postgresql"):
+        if fuzz:
             figures["schemathesis_requests"] = run_schemathesis(server.url, tmp_path)
             figures["docs_operations"] = check_docs_render_offline(server.url, tmp_path)
         assert server.process.poll() is None, server.output()
