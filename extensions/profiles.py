@@ -501,8 +501,9 @@ CELERY: Final = TaskQueue(
     dependencies=lambda broker: (
         ("celery[redis]>=5.5",) if broker.key == "redis" else ("celery>=5.5",)
     ),
-    # Celery ships no type hints; strict mypy reads these stubs.
-    dev_dependencies=("celery-types>=0.23",),
+    # Celery ships no type hints; strict mypy reads these stubs. 0.25: stubs for what the tests
+    # use, celery.contrib.testing.worker (the embedded worker, 0.24) and celery.app.utils.find_app.
+    dev_dependencies=("celery-types>=0.25",),
     worker=_celery_worker,
     frameworks=frozenset({"fastapi", "django", "flask", "litestar", "django_fastapi"}),
 )
