@@ -479,7 +479,7 @@ def test_background_jobs_bring_a_worker_a_broker_and_its_settings() -> None:
         )
         owner = stack.services[0]
         assert "celery>=5.5" in owner.dependencies
-        assert "celery-types>=0.23" in owner.dev_dependencies
+        assert "celery-types>=0.25" in owner.dev_dependencies
         assert [s.name for s in stack.compose_services] == ["db", "rabbitmq"]
         assert [s.name for s in stack.ci_services] == ["postgres", "rabbitmq"]
         assert stack.ci_env == [("BROKER_URL", "amqp://app:app@localhost:5672//")]
