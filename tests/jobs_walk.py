@@ -146,11 +146,13 @@ def worker_healthcheck(project: Path) -> list[str]:
 
 def check_worker_healthcheck(command: list[str], cwd: Path, env: dict[str, str]) -> None:
     """The healthcheck passes with the worker's environment and tools on the PATH, as in the
-    container (HOSTNAME names the worker's node, as Docker sets it)."""
+    container: the image's PATH starts with its virtual environment, and HOSTNAME names the
+    worker's node, as Docker sets it. `cwd` is the project or the replayed image."""
+    path = f"{cwd / '.venv' / 'bin'}{os.pathsep}{env.get('PATH', '')}"
     result = subprocess.run(
         command,
         cwd=cwd,
-        env={**env, "HOSTNAME": socket.gethostname()},
+        env={**env, "PATH": path, "HOSTNAME": socket.gethostname()},
         capture_output=True,
         text=True,
         timeout=60,

@@ -160,12 +160,7 @@ def generate_project(template_dir: Path, destination: Path, row: Row) -> Path:
     return destination
 
 
-# A row's tests share its Redis databases and broker: they run one after another, on one
-# xdist worker (`--dist loadgroup`).
-@pytest.fixture(
-    params=[pytest.param(row, marks=pytest.mark.xdist_group(row.id)) for row in ROWS],
-    ids=lambda row: row.id,
-)
+@pytest.fixture(params=ROWS, ids=lambda row: row.id)
 def row(request: pytest.FixtureRequest) -> Row:
     value: Row = request.param
     return value
@@ -235,8 +230,14 @@ def production_environment(
 
 
 def test_project_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
+    """The project as a team works with it, then as its image runs. One test rather than two:
+    both use the row's own Redis databases and broker, which two tests running at once on two
+    xdist workers would share."""
     with row_redis(row) as cache, row_broker(row) as broker:
         check_project_lifecycle(project, tmp_path, row, cache, broker)
+    image_dir = tmp_path / "image"
+    image_dir.mkdir()
+    check_docker_image_equivalent_runs(project, image_dir, row)
 
 
 def check_project_lifecycle(
@@ -401,7 +402,7 @@ def check_unreachable_database(
         assert items.headers.get("retry-after", "").isdigit(), items.headers
 
 
-def test_docker_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> None:
+def check_docker_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> None:
     """Replay the Dockerfile (install, build steps, runtime copy, ENV, CMD, HEALTHCHECK), then
     stop the CMD with SIGTERM, as `docker stop` does, while a request is in flight."""
     database = row.database

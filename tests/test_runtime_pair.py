@@ -33,6 +33,7 @@ from test_runtime import (
     Redis,
     Row,
     check_image_healthcheck,
+    check_image_worker,
     check_python_version,
     generate_project,
     readiness_checks,
@@ -85,11 +86,7 @@ REDIS_DATABASE = 9
 SERVICES = {"web": "serve", "api": "serve-api"}
 
 
-# A row's tests share its Redis database and broker: one xdist worker runs them in turn.
-GROUPED = [pytest.param(row, marks=pytest.mark.xdist_group(row.id)) for row in ROWS]
-
-
-@pytest.fixture(params=GROUPED, ids=lambda row: row.id)
+@pytest.fixture(params=ROWS, ids=lambda row: row.id)
 def row(request: pytest.FixtureRequest) -> Row:
     value: Row = request.param
     return value
@@ -146,8 +143,14 @@ def signed(body: bytes, secret: str) -> dict[str, str]:
 
 
 def test_django_and_fastapi_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
+    """The project as a team works with it, then (on the first row) as its images run: one
+    test, as both use the row's own Redis database and broker."""
     with pair_redis(row) as cache, pair_broker(row) as broker:
         check_lifecycle(project, tmp_path, row, cache, broker)
+    if row == ROWS[0]:
+        images = tmp_path / "images"
+        images.mkdir()
+        check_each_image_equivalent_runs(project, images, row)
 
 
 def check_lifecycle(
@@ -313,8 +316,7 @@ def check_api_documents_itself(api: httpx.Client) -> None:
     assert docs.status_code == 200 and "swagger" in docs.text.lower()
 
 
-@pytest.mark.parametrize("row", GROUPED[:1], ids=lambda row: row.id, indirect=True)
-def test_each_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> None:
+def check_each_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> None:
     """Replay each target of the one Dockerfile: each image holds only its own service's
     dependencies, migrates (web) and serves, passes its HEALTHCHECK and stops on SIGTERM."""
     env = row_environment(row)
@@ -349,6 +351,8 @@ def test_each_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> 
                     check_health(
                         client, web_checks(cache, broker) if service == "web" else DATABASE_ONLY
                     )
+                    if service == "web" and broker is not None:
+                        check_image_worker(project, image, environment, client, tmp_path)
                 check_image_healthcheck(image, server.port)
                 figures[f"{service}_sigterm_exit_s"] = stop_while_serving(
                     server, service, environment
@@ -494,7 +498,7 @@ def log_in_to_the_admin(web: httpx.Client) -> None:
     assert answer.status_code == 302 and answer.headers["location"] == "/admin/", answer.text[:2000]
 
 
-@pytest.mark.parametrize("row", GROUPED[:1], ids=lambda row: row.id, indirect=True)
+@pytest.mark.parametrize("row", ROWS[:1], ids=lambda row: row.id, indirect=True)
 def test_static_checks_of_both_images_compose_and_ci(project: Path) -> None:
     env = project_environment()
     workflow = project / ".github/workflows/ci.yml"
