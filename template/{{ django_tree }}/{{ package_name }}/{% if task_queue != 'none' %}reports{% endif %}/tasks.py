@@ -13,7 +13,7 @@ What the job survives (the Celery settings in config/settings/base.py do the res
 """
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from billiard.einfo import ExceptionInfo
 from celery import shared_task
@@ -56,7 +56,15 @@ def start_report() -> Report:
     return report
 
 
-class ReportTask(DjangoTask[[int], None]):
+if TYPE_CHECKING:
+    # The stubs (celery-types) make tasks generic in their arguments and result; at run time
+    # only recent Celery releases accept the parameters (the project allows 5.5).
+    TaskBase = DjangoTask[[int], None]
+else:
+    TaskBase = DjangoTask
+
+
+class ReportTask(TaskBase):
     """Marks the report failed when its job fails for good: out of retries, over the time
     limit, or a bug."""
 
