@@ -43,15 +43,14 @@ def start_report() -> Report:
     commits, so a worker never looks for a report that is not there yet. When the broker does
     not take the job, the report is deleted again and BrokerUnavailable raised (a 503).
     """
-    report = None
     try:
         with transaction.atomic():
             report = Report.objects.create()
             run_report.delay_on_commit(report.pk)
     except BrokerError as error:
-        logger.warning("the broker did not take report %s's job: %s", report and report.pk, error)
-        if report is not None:
-            Report.objects.filter(pk=report.pk).delete()
+        # Only the sending raises this, once the report is committed: delete it again.
+        logger.warning("the broker did not take report %s's job: %s", report.pk, error)
+        report.delete()
         raise BrokerUnavailable from error
     return report
 
