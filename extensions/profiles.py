@@ -488,7 +488,17 @@ def _taskiq_worker(framework: str, package: str) -> Worker:
     return Worker(
         name="worker",
         help="Run the taskiq worker (BROKER_URL; DATABASE_URL, else the development database)",
-        argv=("taskiq", "worker", f"{package}.worker:broker", "--workers", "1"),
+        # One process; its receiver (worker.py's JobReceiver) runs WORKER_CONCURRENCY jobs at
+        # a time, which taskiq's CLI could only be told in the command itself.
+        argv=(
+            "taskiq",
+            "worker",
+            f"{package}.worker:broker",
+            "--workers",
+            "1",
+            "--receiver",
+            f"{package}.worker:JobReceiver",
+        ),
         # taskiq has no remote ping: the worker touches a heartbeat file this command reads.
         healthcheck=("CMD", "python", "-m", f"{package}.worker", "--check-heartbeat"),
     )

@@ -346,6 +346,47 @@ def test_the_jobs_ship_only_when_chosen(
         assert not re.search(words, (with_jobs / "api/pyproject.toml").read_text())
 
 
+# Where FastAPI and Litestar keep the background job (relative to the project root); the
+# Report model, its migration, the job's body and the worker module are partials both share.
+ASGI_JOB_FILES = {
+    "fastapi": [
+        "src/demo_service/api/routes/reports.py",
+        "src/demo_service/schemas/report.py",
+        "src/demo_service/services/reports.py",
+    ],
+    "litestar": [
+        "src/demo_service/reports/controllers.py",
+        "src/demo_service/reports/schemas.py",
+        "src/demo_service/reports/services.py",
+    ],
+}
+ASGI_SHARED_JOB_FILES = [
+    "src/demo_service/jobs.py",
+    "src/demo_service/worker.py",
+    "src/demo_service/models/report.py",
+    "migrations/versions/0002_create_reports.py",
+    "tests/test_reports.py",
+    "tests/test_jobs.py",
+]
+
+
+@pytest.mark.parametrize("task_queue", ["celery", "taskiq"])
+@pytest.mark.parametrize("framework", sorted(ASGI_JOB_FILES))
+def test_asgi_background_jobs_ship_only_when_chosen(
+    generate: Generate, framework: str, task_queue: str
+) -> None:
+    without = generate("without", framework=framework, task_queue="none")
+    with_jobs = generate("with", framework=framework, task_queue=task_queue, broker="redis")
+    for path in ASGI_JOB_FILES[framework] + ASGI_SHARED_JOB_FILES:
+        assert (with_jobs / path).is_file(), path
+        assert not (without / path).exists(), path
+    assert not list(without.rglob("*report*"))
+    worker = (with_jobs / "src/demo_service/worker.py").read_text()
+    # The module the worker command names holds what it runs: Celery's app, taskiq's broker.
+    assert ("\napp = create_celery(settings)\n" in worker) == (task_queue == "celery")
+    assert ("\nbroker = create_broker(settings)\n" in worker) == (task_queue == "taskiq")
+
+
 def test_copy_starts_a_git_repository_and_tasks_are_copy_only(generate: Generate) -> None:
     project = generate()
     assert (project / ".git").is_dir()

@@ -525,7 +525,15 @@ def test_redis_serves_the_cache_and_the_broker_as_one_service_in_two_databases()
     }
     assert {"taskiq>=0.11.18", "taskiq-redis>=1.0.8"} <= set(stack.dependencies)
     ((_, worker),) = stack.workers
-    assert worker.argv == ("taskiq", "worker", "shop.worker:broker", "--workers", "1")
+    assert worker.argv == (
+        "taskiq",
+        "worker",
+        "shop.worker:broker",
+        "--workers",
+        "1",
+        "--receiver",
+        "shop.worker:JobReceiver",
+    )
     assert worker.healthcheck == ("CMD", "python", "-m", "shop.worker", "--check-heartbeat")
 
 
