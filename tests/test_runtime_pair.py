@@ -243,7 +243,14 @@ def walk_both_services(
             others = {name: "ok" for name in checks if name != "broker"}
             web_env = {**env, **environments["web"]}
             check_jobs_walk(
-                web, ["make", "worker"], project, web_env, broker.proxy, others, tmp_path
+                web,
+                ["make", "worker"],
+                project,
+                web_env,
+                broker.proxy,
+                others,
+                tmp_path,
+                service_dir=project / "web",
             )
         check_webhooks(api, environments["api"]["WEBHOOK_SECRET"])
         check_api_documents_itself(api)
