@@ -259,22 +259,39 @@ class Server:
         return self.log.read_text(errors="replace")[-8000:]
 
 
-@contextlib.contextmanager
-def serve(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Iterator[Server]:
-    """Start a server on a free loopback port, wait for /health/live, stop it afterwards."""
-    port = free_port()
-    env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
-    started = time.monotonic()
+def start_process_group(
+    command: list[str], cwd: Path, env: dict[str, str], log: Path
+) -> subprocess.Popen[str]:
+    """`command` in a process group of its own (make, uv and every process they start), its
+    output in `log`."""
     with log.open("w") as log_file:
-        process = subprocess.Popen(
+        return subprocess.Popen(
             command,
             cwd=cwd,
             env=env,
             stdout=log_file,
             stderr=subprocess.STDOUT,
             text=True,
-            start_new_session=True,  # one process group: make, uv and every worker
+            start_new_session=True,
         )
+
+
+def process_group_alive(process: subprocess.Popen[str]) -> bool:
+    """Whether any process of `process`'s group (started by start_process_group) still runs."""
+    try:
+        os.killpg(process.pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def serve(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Iterator[Server]:
+    """Start a server on a free loopback port, wait for /health/live, stop it afterwards."""
+    port = free_port()
+    env = {**env, "HOST": "127.0.0.1", "PORT": str(port)}
+    started = time.monotonic()
+    process = start_process_group(command, cwd, env, log)
     server = Server(process, port, log)
     try:
         deadline = started + 60

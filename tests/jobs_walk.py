@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import socket
 import subprocess
 import time
@@ -25,7 +26,7 @@ import pytest
 import redis
 import yaml
 
-from harness import TcpProxy, stop_process_group
+from harness import TcpProxy, process_group_alive, start_process_group, stop_process_group
 
 JOB_DEADLINE = 60.0  # seconds a job may take to be done once a worker runs
 REDIS_SERVER = ("127.0.0.1", 6379)
@@ -117,16 +118,7 @@ class Worker:
 @contextlib.contextmanager
 def run_worker(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Iterator[Worker]:
     """Start the worker in a process group of its own; stop the group afterwards."""
-    with log.open("w") as log_file:
-        process = subprocess.Popen(
-            command,
-            cwd=cwd,
-            env=env,
-            stdout=log_file,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
+    process = start_process_group(command, cwd, env, log)
     try:
         yield Worker(process, log)
     finally:
@@ -259,10 +251,7 @@ def check_jobs_walk(
         check_succeeded(wait_until_done(client, back["id"], worker), items + 1)
         back_job_s = time.monotonic() - returned
 
-        stopping = time.monotonic()
-        os.killpg(worker.process.pid, 15)
-        worker.process.wait(timeout=30)
-        worker_stop_s = time.monotonic() - stopping
+        worker_stop_s = _stop_on_sigterm(worker)
     return JobFigures(
         waited_job_s=round(waited_job_s, 2),
         job_s=round(job_s, 2),
@@ -270,6 +259,19 @@ def check_jobs_walk(
         back_job_s=round(back_job_s, 2),
         worker_stop_s=round(worker_stop_s, 2),
     )
+
+
+def _stop_on_sigterm(worker: Worker) -> float:
+    """SIGTERM to the worker's process group, as `docker stop` sends: every process of it
+    (make, uv, the worker and its children) is gone within 30 s. Returns the seconds taken."""
+    stopping = time.monotonic()
+    os.killpg(worker.process.pid, signal.SIGTERM)
+    while process_group_alive(worker.process):
+        if time.monotonic() - stopping > 30:
+            pytest.fail(f"the worker outlived SIGTERM by 30 s:\n{worker.output()}")
+        worker.process.poll()  # reaps make, the group's leader, once it has exited
+        time.sleep(0.1)
+    return time.monotonic() - stopping
 
 
 def _check_broker_outage(

@@ -217,6 +217,18 @@ def row_broker(row: Row) -> contextlib.AbstractContextManager[Broker | None]:
     return broker_for(row.id, row.extra.get("broker"), BROKER_DATABASES.get(row.id))
 
 
+def with_real_services(
+    env: dict[str, str], cache: Redis | None, broker: Broker | None
+) -> dict[str, str]:
+    """`env` for the project's own tests: its cache tests run against Redis and its job tests
+    a real worker on the broker, rather than skip."""
+    services = {
+        **({"REDIS_URL": cache.direct_url} if cache else {}),
+        **({"BROKER_URL": broker.direct_url} if broker else {}),
+    }
+    return {**env, **services}
+
+
 def production_environment(
     project: Path, database_url: str, cache: Redis | None, broker: Broker | None = None
 ) -> dict[str, str]:
@@ -243,13 +255,7 @@ def test_project_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
 def check_project_lifecycle(
     project: Path, tmp_path: Path, row: Row, cache: Redis | None, broker: Broker | None
 ) -> None:
-    env = row_environment(row)
-    if cache is not None:
-        # The project's own cache tests run against Redis rather than skip.
-        env = {**env, "REDIS_URL": cache.direct_url}
-    if broker is not None:
-        # Its job tests run a real worker on the broker rather than skip.
-        env = {**env, "BROKER_URL": broker.direct_url}
+    env = with_real_services(row_environment(row), cache, broker)
 
     run(["make", "install"], project, env)
     assert (project / "uv.lock").is_file()

@@ -40,6 +40,7 @@ from test_runtime import (
     redis_database,
     report,
     row_environment,
+    with_real_services,
 )
 
 from cache_walk import check_cache_walk
@@ -156,11 +157,7 @@ def test_django_and_fastapi_lifecycle(project: Path, tmp_path: Path, row: Row) -
 def check_lifecycle(
     project: Path, tmp_path: Path, row: Row, cache: Redis | None, broker: Broker | None
 ) -> None:
-    env = row_environment(row)
-    if cache is not None:
-        env = {**env, "REDIS_URL": cache.direct_url}  # the cache's tests run, not skip
-    if broker is not None:
-        env = {**env, "BROKER_URL": broker.direct_url}  # so do the jobs' tests
+    env = with_real_services(row_environment(row), cache, broker)
     run(["make", "install"], project, env)
     check_python_version(project, env, row.python)
     run(["make", "lint"], project, env)

@@ -69,6 +69,20 @@ class ErrorSchema(ma.Schema):
     )
 
 
+def unavailable_response(description: str) -> dict[str, Any]:
+    """The OpenAPI response of a 503: the error body and when to retry."""
+    return {
+        "description": description,
+        "content": {"application/json": {"schema": ErrorSchema}},
+        "headers": {
+            "Retry-After": {
+                "description": f"Seconds to wait ({RETRY_AFTER_SECONDS})",
+                "schema": {"type": "integer"},
+            }
+        },
+    }
+
+
 def documented_errors(*statuses: HTTPStatus) -> dict[HTTPStatus, str]:
     """`responses` for `blp.doc`: the errors an operation can answer, each with the error body.
 

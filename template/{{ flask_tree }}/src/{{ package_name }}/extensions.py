@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from .database import WITHOUT_TRANSACTION
-from .errors import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS, ErrorSchema, error_response
+from .errors import DATABASE_UNAVAILABLE, ErrorSchema, error_response, unavailable_response
 from .orm import Base
 from .routing import IdConverter, id_parameter_schema
 from .strict_json import StrictJsonParser
@@ -28,16 +28,7 @@ class Api(flask_smorest.Api):  # type: ignore[misc]  # flask-smorest is untyped
         # flask-smorest documents a response per HTTP status; a 503 also says when to retry.
         self.spec.components.response(
             DATABASE_UNAVAILABLE,
-            {
-                "description": "The database is unreachable; try again later",
-                "content": {"application/json": {"schema": ErrorSchema}},
-                "headers": {
-                    "Retry-After": {
-                        "description": f"Seconds to wait ({RETRY_AFTER_SECONDS})",
-                        "schema": {"type": "integer"},
-                    }
-                },
-            },
+            unavailable_response("The database is unreachable; try again later"),
             lazy=True,
         )
 

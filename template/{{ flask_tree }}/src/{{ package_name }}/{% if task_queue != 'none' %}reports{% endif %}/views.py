@@ -1,13 +1,12 @@
 """The reports blueprint: POST starts a report's job, GET tells how far it got."""
 
 from http import HTTPStatus
-from typing import Any
 
 from flask import url_for
 from flask.typing import ResponseReturnValue
 from flask.views import MethodView
 
-from ..errors import RETRY_AFTER_SECONDS, ErrorSchema, documented_errors
+from ..errors import documented_errors, unavailable_response
 from ..extensions import Blueprint
 from . import services
 from .models import Report
@@ -33,16 +32,9 @@ LOCATION = {
     }
 }
 # Starting a report needs the broker as well as the database.
-START_UNAVAILABLE: dict[str, Any] = {
-    "description": "The database or the job queue is unreachable; nothing was kept, try again",
-    "content": {"application/json": {"schema": ErrorSchema}},
-    "headers": {
-        "Retry-After": {
-            "description": f"Seconds to wait ({RETRY_AFTER_SECONDS})",
-            "schema": {"type": "integer"},
-        }
-    },
-}
+START_UNAVAILABLE = unavailable_response(
+    "The database or the job queue is unreachable; nothing was kept, try again"
+)
 
 
 @blp.errorhandler(services.ReportNotFoundError)
