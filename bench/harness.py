@@ -158,8 +158,9 @@ class TcpProxy:
     a time on a connection are counted exactly.
     """
 
-    def __init__(self, target_host: str, target_port: int) -> None:
+    def __init__(self, target_host: str, target_port: int, connect_timeout: float = 5) -> None:
         self.target = (target_host, target_port)
+        self.connect_timeout = connect_timeout
         self.port = free_port()
         self.turns = 0
         self._sockets: list[socket.socket] = []
@@ -190,10 +191,13 @@ class TcpProxy:
             except OSError:
                 return
             try:
-                upstream = socket.create_connection(self.target, timeout=5)
+                upstream = socket.create_connection(self.target, timeout=self.connect_timeout)
             except OSError:
                 client.close()
                 continue
+            # The timeout bounds the connect only: a connection may stay silent for as long as
+            # its two ends like (an idle AMQP or database connection), and must not be cut.
+            upstream.settimeout(None)
             with self._lock:
                 self._sockets += [client, upstream]
             # Whose turn it is on this connection: the client's until it has spoken.
@@ -311,16 +315,43 @@ def serve(command: list[str], cwd: Path, env: dict[str, str], log: Path) -> Iter
 
 
 def stop_process_group(process: subprocess.Popen[str]) -> None:
-    if process.poll() is not None:
-        return
+    """SIGTERM to every process of the group; SIGKILL to whatever is left of it after 15 s, so
+    that a process which hangs on its way out does not outlive the test."""
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGTERM)
-    try:
-        process.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=5)
+    deadline = time.monotonic() + 15
+    while process_group_alive(process) and time.monotonic() < deadline:
+        process.poll()  # reaps the group's leader once it has exited
+        time.sleep(0.1)
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=5)
+
+
+def child_pids(pid: int) -> list[int]:
+    """The processes `pid` started (Linux's /proc), in the order it started them."""
+    # Each thread lists the children it started itself: uv starts its command from a thread.
+    children: list[int] = []
+    for thread in sorted(Path(f"/proc/{pid}/task").glob("*")):
+        with contextlib.suppress(FileNotFoundError):
+            children += [int(child) for child in (thread / "children").read_text().split()]
+    return children
+
+
+def command_pid(process: subprocess.Popen[str]) -> int:
+    """The pid of the command that `make <target>` runs through `uv run`: the process a
+    container runs as PID 1 for the same command (make and uv are not in the image's path)."""
+    pending = [process.pid]
+    name = ""
+    while pending:
+        pid = pending.pop(0)
+        children = child_pids(pid)
+        with contextlib.suppress(FileNotFoundError):
+            name = Path(f"/proc/{pid}/comm").read_text().strip()
+        if name == "uv" and children:
+            return children[0]
+        pending += children
+    raise LookupError(f"no `uv run` command under pid {process.pid}")
 
 
 # --- Production settings, as the container would get them --------------------------------

@@ -26,7 +26,13 @@ import pytest
 import redis
 import yaml
 
-from harness import TcpProxy, process_group_alive, start_process_group, stop_process_group
+from harness import (
+    TcpProxy,
+    command_pid,
+    process_group_alive,
+    start_process_group,
+    stop_process_group,
+)
 
 JOB_DEADLINE = 60.0  # seconds a job may take to be done once a worker runs
 REDIS_SERVER = ("127.0.0.1", 6379)
@@ -262,10 +268,15 @@ def check_jobs_walk(
 
 
 def _stop_on_sigterm(worker: Worker) -> float:
-    """SIGTERM to the worker's process group, as `docker stop` sends: every process of it
-    (make, uv, the worker and its children) is gone within 30 s. Returns the seconds taken."""
+    """SIGTERM to the worker's command, as `docker stop` sends it to the container's PID 1:
+    every process of the group (the worker's children, then uv and make) is gone within 30 s.
+    Returns the seconds taken.
+
+    Only the command is signalled: `uv run` forwards a SIGTERM to its child, so a signal to the
+    whole group would reach the worker twice, which a container never does (and which taskiq's
+    process manager does not survive: its signal handler deadlocks on its own queue)."""
     stopping = time.monotonic()
-    os.killpg(worker.process.pid, signal.SIGTERM)
+    os.kill(command_pid(worker.process), signal.SIGTERM)
     while process_group_alive(worker.process):
         if time.monotonic() - stopping > 30:
             pytest.fail(f"the worker outlived SIGTERM by 30 s:\n{worker.output()}")

@@ -136,3 +136,20 @@ def test_the_proxy_counts_a_clients_round_trips(line_server: tuple[str, int]) ->
             assert proxy.turns == 5
     finally:
         proxy.stop()
+
+
+def test_the_proxy_keeps_a_silent_connection_open(line_server: tuple[str, int]) -> None:
+    """Idle AMQP and pooled database connections stay silent for long spells: the proxy's
+    connect timeout must not turn into a read timeout that cuts them."""
+    proxy = TcpProxy(*line_server, connect_timeout=0.3)
+    proxy.start()
+    try:
+        with socket.create_connection(("127.0.0.1", proxy.port), timeout=5) as client:
+            client.sendall(b"hello\n")
+            answers = client.makefile("rb")
+            assert answers.readline() == b"ok\n"
+            time.sleep(1)  # more than three connect timeouts of silence
+            client.sendall(b"still there?\n")
+            assert answers.readline() == b"ok\n"
+    finally:
+        proxy.stop()
