@@ -3,9 +3,9 @@
 Every starter with `task_queue` answers `POST /api/reports` with 202 and a Location, and a
 worker started by `make worker` runs the job. The walk proves from outside that a job enqueued
 while no worker runs waits in the broker and is done once one starts, that a job runs end to
-end while the worker runs, that the worker's compose healthcheck passes, and that a broker cut
+end while the worker runs, that the worker's compose healthcheck passes, that a broker cut
 off answers 503 fast (readiness naming `broker`, a new job refused) and is used again once it
-returns.
+returns, and that a worker killed while it holds a job loses nothing: the next worker does it.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import contextlib
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
@@ -22,6 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import psycopg
+import pymysql
 import pytest
 import redis
 import yaml
@@ -35,6 +38,14 @@ from harness import (
 )
 
 JOB_DEADLINE = 60.0  # seconds a job may take to be done once a worker runs
+# The killed worker's settings, and its successor's: with them a live worker holds a job at most
+# 10 s (its time limit) + 5 s (the grace) + 1 s (the pause before its one retry).
+KILLED_WORKER_SETTINGS = {"JOB_TIME_LIMIT": "10", "JOB_MAX_RETRIES": "1"}
+LONGEST_HOLD = 16
+# How soon the job of a killed worker is done by the next one: RabbitMQ gives it back as the
+# connection drops; Redis once it has been held longer than a live worker would hold it (Celery
+# looks every 10 s, taskiq at every read), the next worker's start-up included.
+BACK_WITHIN = {"rabbitmq": 20.0, "redis": LONGEST_HOLD + 25.0}
 REDIS_SERVER = ("127.0.0.1", 6379)
 RABBITMQ_SERVER = ("127.0.0.1", 5672)
 
@@ -60,6 +71,30 @@ class Broker:
     @property
     def direct_url(self) -> str:
         return self._url((REDIS_SERVER if self.kind == "redis" else RABBITMQ_SERVER)[1])
+
+    def unacknowledged(self) -> int:
+        """Jobs a worker has taken and not acknowledged yet: RabbitMQ's count, or on Redis
+        Celery's `unacked` hash and the pending entries of taskiq's stream groups."""
+        if self.kind == "rabbitmq":
+            listed = rabbitmqctl(
+                "list_queues",
+                "-p",
+                self.path,
+                "messages_unacknowledged",
+                "--quiet",
+                "--no-table-headers",
+            )
+            assert listed.returncode == 0, listed.stdout + listed.stderr
+            return sum(int(count) for count in listed.stdout.split())
+        held = 0
+        with redis.Redis(*REDIS_SERVER, db=int(self.path)) as client:
+            for key in client.scan_iter():
+                kind = client.type(key)
+                if kind == b"hash" and key == b"unacked":
+                    held += client.hlen(key)
+                elif kind == b"stream":
+                    held += sum(group["pending"] for group in client.xinfo_groups(key))
+        return held
 
 
 def rabbitmqctl(*arguments: str) -> subprocess.CompletedProcess[str]:
@@ -110,6 +145,7 @@ class JobFigures:
     outage_post_ms: float  # the refused POST while the broker was cut off
     back_job_s: float  # from the broker's return to a new job's success
     worker_stop_s: float  # SIGTERM to the worker's exit
+    killed_job_back_s: float  # from a worker's SIGKILL to its job's success on the next one
 
 
 @dataclass
@@ -218,13 +254,13 @@ def check_jobs_walk(
     worker_command: list[str],
     project: Path,
     env: dict[str, str],
-    proxy: TcpProxy,
+    broker: Broker,
     other_checks: dict[str, str],
     log_dir: Path,
     service_dir: Path | None = None,
 ) -> JobFigures:
-    """`env` is the served app's production environment, BROKER_URL going through `proxy`;
-    `other_checks` are readiness's other checks, all "ok" while the broker is cut off;
+    """`env` is the served app's production environment, BROKER_URL going through `broker`'s
+    proxy; `other_checks` are readiness's other checks, all "ok" while the broker is cut off;
     `service_dir` is where the worker's image runs from (a workspace's service folder)."""
     service_dir = service_dir or project
     assert client.post("/api/items", json={"name": "counted"}).status_code == 201
@@ -251,20 +287,97 @@ def check_jobs_walk(
         # its lost connection (with a traceback) and reconnects: that is not the job's failing.
         assert "Traceback" not in worker.output(), worker.output()
 
-        outage_post_ms = _check_broker_outage(client, proxy, other_checks, running)
+        outage_post_ms = _check_broker_outage(client, broker.proxy, other_checks, running)
         returned = time.monotonic()
         back = enqueue_once_taken(client)
         check_succeeded(wait_until_done(client, back["id"], worker), items + 1)
         back_job_s = time.monotonic() - returned
 
         worker_stop_s = _stop_on_sigterm(worker)
+    killed_job_back_s = _check_killed_mid_job(client, worker_command, project, env, broker, log_dir)
     return JobFigures(
         waited_job_s=round(waited_job_s, 2),
         job_s=round(job_s, 2),
         outage_post_ms=outage_post_ms,
         back_job_s=round(back_job_s, 2),
         worker_stop_s=round(worker_stop_s, 2),
+        killed_job_back_s=round(killed_job_back_s, 2),
     )
+
+
+def _check_killed_mid_job(
+    client: httpx.Client,
+    worker_command: list[str],
+    project: Path,
+    env: dict[str, str],
+    broker: Broker,
+    log_dir: Path,
+) -> float:
+    """SIGKILL to every process of a worker holding a job (as an out-of-memory kill or a lost
+    node does): the job is not lost, the next worker does it within BACK_WITHIN. The report's
+    row is locked meanwhile, so the job cannot finish before the kill. Returns the seconds from
+    the kill to the job's success."""
+    items = item_total(client)
+    held = enqueue(client)  # no worker runs: it waits in the broker
+    path = f"/api/reports/{held['id']}"
+    worker_env = {**env, **KILLED_WORKER_SETTINGS}
+    with report_row_locked(env["DATABASE_URL"], held["id"]):
+        with run_worker(worker_command, project, worker_env, log_dir / "killed.log") as worker:
+            deadline = time.monotonic() + JOB_DEADLINE
+            while broker.unacknowledged() == 0:
+                if time.monotonic() > deadline or worker.process.poll() is not None:
+                    pytest.fail(f"the worker did not take the job:\n{worker.output()}")
+                time.sleep(0.2)
+            os.killpg(worker.process.pid, signal.SIGKILL)
+            killed = time.monotonic()
+            worker.process.wait(timeout=10)
+        assert client.get(path).json()["status"] in ("pending", "running")
+    with run_worker(worker_command, project, worker_env, log_dir / "next.log") as worker:
+        check_succeeded(wait_until_done(client, held["id"], worker), items)
+        back_s = time.monotonic() - killed
+        _stop_on_sigterm(worker)
+    assert back_s < BACK_WITHIN[broker.kind], f"the killed worker's job came back in {back_s:.1f} s"
+    return back_s
+
+
+@contextlib.contextmanager
+def report_row_locked(database_url: str, report_id: int) -> Iterator[None]:
+    """A transaction of the test's own holds report `report_id`'s row (on SQLite, the whole
+    file) for writing: a job that would mark it waits or fails as busy, and is retried, until
+    the lock is let go. Reading the report is not held up."""
+    if database_url.startswith("sqlite"):
+        with contextlib.closing(
+            sqlite3.connect(database_url.split(":///", 1)[1], isolation_level=None)
+        ) as sqlite:
+            sqlite.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            finally:
+                sqlite.execute("ROLLBACK")
+        return
+    lock = "SELECT id FROM reports WHERE id = %s FOR UPDATE"
+    if database_url.startswith("postgresql"):
+        with psycopg.connect(database_url) as connection:  # a transaction, rolled back at exit
+            connection.execute(lock, (report_id,))
+            yield
+            connection.rollback()
+        return
+    url = httpx.URL(database_url.replace("mysql://", "http://", 1))
+    with contextlib.closing(
+        pymysql.connect(
+            host=url.host,
+            port=url.port or 3306,
+            user=url.username,
+            password=url.password,
+            database=url.path.lstrip("/"),
+        )
+    ) as mysql:
+        mysql.begin()
+        mysql.cursor().execute(lock, (report_id,))
+        try:
+            yield
+        finally:
+            mysql.rollback()
 
 
 def _stop_on_sigterm(worker: Worker) -> float:

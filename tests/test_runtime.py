@@ -329,7 +329,7 @@ def walk_served_project(
             if broker is not None:
                 others = {name: "ok" for name in checks if name != "broker"}
                 jobs = check_jobs_walk(
-                    client, ["make", "worker"], project, image_env, broker.proxy, others, tmp_path
+                    client, ["make", "worker"], project, image_env, broker, others, tmp_path
                 )
                 figures["jobs"] = jobs.__dict__
         if proxy is not None:

@@ -244,7 +244,7 @@ def walk_both_services(
                 ["make", "worker"],
                 project,
                 web_env,
-                broker.proxy,
+                broker,
                 others,
                 tmp_path,
                 service_dir=project / "web",

@@ -91,9 +91,9 @@ class ReportTask(TaskBase):
     autoretry_for=TRANSIENT,
     max_retries=settings.JOB_MAX_RETRIES,
     # Pauses of about 1, 2, 4, ... seconds (randomised, so that jobs failing together do not
-    # all come back at once), at most a minute.
+    # all come back at once), at most JOB_RETRY_PAUSE_MAX.
     retry_backoff=True,
-    retry_backoff_max=60,
+    retry_backoff_max=settings.JOB_RETRY_PAUSE_MAX,
     retry_jitter=True,
 )
 def run_report(self: ReportTask, report_id: int) -> None:

@@ -13,17 +13,12 @@ from celery.exceptions import SoftTimeLimitExceeded
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from ..config import RETRY_PAUSE_MAX
 from ..errors import DATABASE_UNAVAILABLE_ERRORS
 from ..extensions import db
 from ..items.models import Item
 from ..orm import utcnow
 from .models import FINISHED, Report, ReportStatus
-
-# Pauses before the retries of a transient failure: up to 5, 10, 20... seconds (each drawn at
-# random below that, so jobs that failed together do not all come back together), at most 5
-# minutes.
-RETRY_BACKOFF = 5
-RETRY_BACKOFF_MAX = 300
 
 
 @shared_task(
@@ -31,8 +26,10 @@ RETRY_BACKOFF_MAX = 300
     # The database being unreachable (restarting, failing over) is retried; any other error is
     # a bug, which retrying would not fix. JOB_MAX_RETRIES is the task class's max_retries.
     autoretry_for=DATABASE_UNAVAILABLE_ERRORS,
-    retry_backoff=RETRY_BACKOFF,
-    retry_backoff_max=RETRY_BACKOFF_MAX,
+    # Pauses before the retries: up to 1, 2, 4, ... seconds (each drawn at random below that,
+    # so jobs that failed together do not all come back together), at most RETRY_PAUSE_MAX.
+    retry_backoff=True,
+    retry_backoff_max=RETRY_PAUSE_MAX,
 )
 def run_report(self: Task[[int], None], report_id: int) -> None:
     """Make report `report_id`; past JOB_TIME_LIMIT or the last retry, record it as failed."""
