@@ -306,6 +306,7 @@ class Component:
     ci_env: tuple[tuple[str, str], ...] = ()  # the CI test job's environment
     consequence: str = ""  # what choosing it means, for the decision record's consequences
     worker: Worker | None = None  # a process it runs beside the server
+    secret: Secret | None = None  # a secret it signs with, required in production
 
     def __post_init__(self) -> None:
         _require(bool(re.fullmatch(r"[a-z][a-z0-9-]*", self.key)), f"component {self.key!r}")
@@ -568,6 +569,80 @@ def background_jobs(
             "a job survives a worker restart, and readiness reports the broker."
         ),
         worker=task_queue.worker(framework, package),
+    )
+
+
+# --- Users and tokens (`auth`) -----------------------------------------------------------
+# Sign-up, OAuth2 password tokens (JWT, HS256, signed with the project's secret key), and items
+# owned by the user who created them. Each framework's tree holds the code: the user model and
+# its migration, the auth routes, the bearer-token check and the superuser command.
+
+# The signing key of a stack whose framework signs nothing else (Django has its own).
+SECRET_KEY: Final = Secret("SECRET_KEY", 32, "Key that signs the access tokens")
+USERS_SETTINGS: Final = (
+    Setting("ACCESS_TOKEN_EXPIRES", "3600", "Seconds an access token is valid"),
+    Setting(
+        "SIGNUP_ENABLED",
+        "true",
+        "false closes POST /api/auth/register (users then come from `make superuser`)",
+    ),
+    Setting(
+        "LOGIN_MAX_FAILURES",
+        "5",
+        "Failed sign-ins in a row for one email before it is refused for LOGIN_LOCKOUT seconds",
+    ),
+    Setting("LOGIN_LOCKOUT", "300", "Seconds sign-in stays refused after LOGIN_MAX_FAILURES"),
+)
+# JWT and Argon2 password hashing, maintained libraries; each framework adds its own.
+TOKEN_LIBRARY: Final = "pyjwt>=2.10"
+PASSWORD_HASHING: Final = "pwdlib[argon2]>=0.2.1"
+EMAIL_VALIDATION: Final = "email-validator>=2.2"
+_USERS_DEPENDENCIES: Final[dict[str, tuple[str, ...]]] = {
+    "fastapi": (EMAIL_VALIDATION, PASSWORD_HASHING, TOKEN_LIBRARY, "python-multipart>=0.0.18"),
+    "litestar": (EMAIL_VALIDATION, PASSWORD_HASHING, TOKEN_LIBRARY),
+    "flask": (EMAIL_VALIDATION, PASSWORD_HASHING, TOKEN_LIBRARY),
+    # Django hashes with its own Argon2 hasher, which needs argon2-cffi.
+    "django": ("argon2-cffi>=23.1", TOKEN_LIBRARY),
+    "django_fastapi": ("argon2-cffi>=23.1", TOKEN_LIBRARY),
+}
+
+
+def _superuser_command(framework: str, package: str) -> str:
+    """The command `make superuser` runs: non-interactive with SUPERUSER_EMAIL and
+    SUPERUSER_PASSWORD set, asking for them otherwise."""
+    if framework in ("django", "django_fastapi"):
+        return "python manage.py createsuperuser"
+    if framework == "flask":
+        return f"flask --app {package} create-superuser"
+    return f"python -m {package}.superuser"
+
+
+def users(framework: str, package: str) -> Component:
+    """The users component for `framework`'s project."""
+    _require(framework in _USERS_DEPENDENCIES, f"auth 'users' is not offered for {framework!r}")
+    command = _superuser_command(framework, package)
+    directory = "cd web && " if framework == "django_fastapi" else ""
+    return Component(
+        key="users",
+        title="Users and access tokens",
+        dependencies=_USERS_DEPENDENCIES[framework],
+        settings=USERS_SETTINGS,
+        make_targets=(
+            MakeTarget(
+                "superuser",
+                "Create an admin user (SUPERUSER_EMAIL and SUPERUSER_PASSWORD, else asks)",
+                (
+                    f"{directory}DATABASE_URL=$${{DATABASE_URL:-$(DEV_DATABASE_URL)}} uv run {command}",
+                ),
+            ),
+        ),
+        readme_sections=(f"{PARTIALS}/components/users.md.jinja",),
+        consequence=(
+            "Users sign up and get OAuth2 bearer tokens (`auth: users`): tokens are JWTs signed "
+            "with the project's secret key, so rotating the key signs everyone out; passwords "
+            "are hashed with Argon2id, and items can be changed only by their owner."
+        ),
+        secret=None if framework in ("django", "django_fastapi") else SECRET_KEY,
     )
 
 
@@ -1122,6 +1197,10 @@ def components_for(answers: Mapping[str, Any]) -> tuple[Component, ...]:
         components.append(
             background_jobs(task_queue, broker, answers["framework"], answers["package_name"])
         )
+    auth = answers["auth"]
+    _require(auth in ("none", "users"), f"no profile for auth {auth!r}")
+    if auth == "users":
+        components.append(users(answers["framework"], answers["package_name"]))
     return tuple(components)
 
 
@@ -1289,8 +1368,13 @@ class Stack:
 
     @property
     def secrets(self) -> list[Secret]:
-        """Every service's secret, each once, in the order of the services."""
-        found = [service.framework.secret for service in self.services]
+        """Every service's secret and its components', each once, in the order of the
+        services."""
+        found = [
+            secret
+            for service in self.services
+            for secret in (service.framework.secret, *(c.secret for c in service.components))
+        ]
         return list(dict.fromkeys(secret for secret in found if secret is not None))
 
     @property
@@ -1583,6 +1667,7 @@ COMPONENT_QUESTIONS: Final[dict[str, Callable[[Mapping[str, Any]], bool]]] = {
     "cache": lambda answers: True,
     "task_queue": lambda answers: True,
     "broker": lambda answers: answers.get("task_queue", "none") != "none",
+    "auth": lambda answers: True,
 }
 
 

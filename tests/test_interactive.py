@@ -107,6 +107,7 @@ def test_interactive_prompt_shows_the_star_and_the_reasons(
     jobs_prompt = session.prompt_until("Run background jobs on a worker?", "is synchronous")
     session.child.send(DOWN + ENTER)  # none -> celery (the cursor skips the refused taskiq)
     session.answer("Which broker carries the jobs?", DOWN + ENTER)  # rabbitmq
+    session.answer("Users who sign in?", ENTER)  # the default, which the answers made users
     output = session.finish()
 
     assert (
@@ -130,6 +131,7 @@ def test_interactive_prompt_shows_the_star_and_the_reasons(
     assert "taskiq runs tasks on asyncio" in jobs_prompt
     assert "Django's request path is synchronous" in jobs_prompt
     assert (answers["task_queue"], answers["broker"]) == ("celery", "rabbitmq")
+    assert answers["auth"] == "users"  # an admin screen and a CRUD app: people sign in
     adr = (destination / "docs/adr/0001-web-framework.md").read_text()
     assert adr.startswith("# 1. Use Django as the web framework")
 
@@ -151,6 +153,7 @@ def test_throughput_first_stars_litestar(template_dir: Path, tmp_path: Path) -> 
     session.answer("Cache item reads in Redis?", ENTER)  # no cache
     session.answer("Run background jobs on a worker?", UP + ENTER)  # none -> taskiq
     session.answer("Which broker carries the jobs?", ENTER)  # redis
+    session.answer("Users who sign in?", ENTER)  # the default: none for a public API
     output = session.finish()
 
     assert (
@@ -163,3 +166,4 @@ def test_throughput_first_stars_litestar(template_dir: Path, tmp_path: Path) -> 
     answers = read_answers(destination)
     assert answers["framework"] == "litestar"
     assert (answers["task_queue"], answers["broker"]) == ("taskiq", "redis")
+    assert answers["auth"] == "none"

@@ -32,13 +32,13 @@ from profiles import (
 )
 from recommendation import FRAMEWORK_NAMES
 
-NO_JOBS: dict[str, str] = {"task_queue": "none"}
+NO_JOBS: dict[str, str] = {"auth": "none", "task_queue": "none"}
 JOB_ANSWERS: list[dict[str, str]] = [
     NO_JOBS,
-    {"task_queue": "celery", "broker": "redis"},
-    {"task_queue": "celery", "broker": "rabbitmq"},
-    {"task_queue": "taskiq", "broker": "redis"},
-    {"task_queue": "taskiq", "broker": "rabbitmq"},
+    {"auth": "none", "task_queue": "celery", "broker": "redis"},
+    {"auth": "none", "task_queue": "celery", "broker": "rabbitmq"},
+    {"auth": "none", "task_queue": "taskiq", "broker": "redis"},
+    {"auth": "none", "task_queue": "taskiq", "broker": "rabbitmq"},
 ]
 ASYNC_FRAMEWORKS = ("fastapi", "litestar")
 
@@ -108,6 +108,7 @@ def test_display_names_match_the_engine() -> None:
             "database": "postgresql",
             "package_name": "shop",
             "cache": "none",
+            "auth": "none",
             "task_queue": "none",
         }
         stack = build_stack({**answers, "django_api": "ninja"})
@@ -122,6 +123,7 @@ def test_django_and_fastapi_is_two_services_on_one_schema() -> None:
             "database": "postgresql",
             "package_name": "shop",
             "cache": "none",
+            "auth": "none",
             "task_queue": "none",
         }
     )
@@ -155,6 +157,7 @@ def test_django_and_fastapi_is_two_services_on_one_schema() -> None:
                 "database": "sqlite",
                 "package_name": "x",
                 "cache": "none",
+                "auth": "none",
                 "task_queue": "none",
             }
         )
@@ -175,6 +178,7 @@ def test_the_django_api_layer_is_a_component() -> None:
         "database": "sqlite",
         "package_name": "shop",
         "cache": "none",
+        "auth": "none",
         "task_queue": "none",
     }
     drf = build_stack({**base, "django_api": "drf"})
@@ -273,7 +277,13 @@ def test_the_redis_cache_reaches_every_framework_and_only_the_service_that_reads
     for framework in FRAMEWORKS:
         answers = {"framework": framework, "database": "postgresql", "package_name": "shop"}
         stack = build_stack(
-            {**answers, "django_api": "ninja", "cache": "redis", "task_queue": "none"}
+            {
+                **answers,
+                "django_api": "ninja",
+                "cache": "redis",
+                "auth": "none",
+                "task_queue": "none",
+            }
         )
         owner = stack.services[0]
         assert "redis>=8.0" in owner.dependencies
@@ -294,6 +304,7 @@ def test_the_redis_cache_reaches_every_framework_and_only_the_service_that_reads
             "database": "sqlite",
             "package_name": "shop",
             "cache": "none",
+            "auth": "none",
             "task_queue": "none",
         }
     )
@@ -309,6 +320,7 @@ def test_an_unknown_cache_is_refused() -> None:
                 "database": "sqlite",
                 "package_name": "shop",
                 "cache": "memcached",
+                "auth": "none",
                 "task_queue": "none",
             }
         )
@@ -317,7 +329,13 @@ def test_an_unknown_cache_is_refused() -> None:
 def test_missing_answers_are_named() -> None:
     with pytest.raises(ProfileError, match="'database'"):
         build_stack(
-            {"framework": "flask", "package_name": "shop", "cache": "none", "task_queue": "none"}
+            {
+                "framework": "flask",
+                "package_name": "shop",
+                "cache": "none",
+                "auth": "none",
+                "task_queue": "none",
+            }
         )
     with pytest.raises(ProfileError, match="'django_api'"):
         build_stack(
@@ -326,6 +344,7 @@ def test_missing_answers_are_named() -> None:
                 "database": "sqlite",
                 "package_name": "shop",
                 "cache": "none",
+                "auth": "none",
                 "task_queue": "none",
             }
         )
@@ -338,6 +357,7 @@ def test_missing_answers_are_named() -> None:
                 "database": "sqlite",
                 "package_name": "shop",
                 "cache": "none",
+                "auth": "none",
                 "task_queue": "none",
             }
         )
@@ -350,6 +370,7 @@ def _stack_with(*components: Component) -> Stack:
             "database": "postgresql",
             "package_name": "shop",
             "cache": "none",
+            "auth": "none",
             "task_queue": "none",
         }
     )
@@ -422,6 +443,7 @@ def test_a_file_database_keeps_its_data_in_an_app_volume() -> None:
             "database": "sqlite",
             "package_name": "shop",
             "cache": "none",
+            "auth": "none",
             "task_queue": "none",
         }
     )
@@ -473,6 +495,7 @@ def test_background_jobs_bring_a_worker_a_broker_and_its_settings() -> None:
                 **answers,
                 "django_api": "ninja",
                 "cache": "none",
+                "auth": "none",
                 "task_queue": "celery",
                 "broker": "rabbitmq",
             }
@@ -512,6 +535,7 @@ def test_redis_serves_the_cache_and_the_broker_as_one_service_in_two_databases()
             "database": "sqlite",
             "package_name": "shop",
             "cache": "redis",
+            "auth": "none",
             "task_queue": "taskiq",
             "broker": "redis",
         }
@@ -549,6 +573,7 @@ def test_taskiq_is_refused_where_the_request_path_is_synchronous() -> None:
                     "package_name": "shop",
                     "django_api": "ninja",
                     "cache": "none",
+                    "auth": "none",
                     "task_queue": "taskiq",
                     "broker": "redis",
                 }
@@ -558,12 +583,12 @@ def test_taskiq_is_refused_where_the_request_path_is_synchronous() -> None:
 def test_the_broker_is_required_only_with_a_task_queue() -> None:
     base = {"framework": "flask", "database": "sqlite", "package_name": "shop", "cache": "none"}
     with pytest.raises(ProfileError, match="'broker'"):
-        build_stack({**base, "task_queue": "celery"})
+        build_stack({**base, "auth": "none", "task_queue": "celery"})
     with pytest.raises(ProfileError, match="broker 'kafka'"):
-        build_stack({**base, "task_queue": "celery", "broker": "kafka"})
+        build_stack({**base, "auth": "none", "task_queue": "celery", "broker": "kafka"})
     with pytest.raises(ProfileError, match="task_queue 'rq'"):
-        build_stack({**base, "task_queue": "rq", "broker": "redis"})
-    assert build_stack({**base, "task_queue": "none"}).workers == []
+        build_stack({**base, "auth": "none", "task_queue": "rq", "broker": "redis"})
+    assert build_stack({**base, "auth": "none", "task_queue": "none"}).workers == []
 
 
 def test_a_worker_named_like_a_service_is_refused() -> None:
@@ -573,6 +598,7 @@ def test_a_worker_named_like_a_service_is_refused() -> None:
             "database": "postgresql",
             "package_name": "shop",
             "cache": "none",
+            "auth": "none",
             "task_queue": "none",
         }
     )
