@@ -17,12 +17,14 @@ import shlex
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -143,6 +145,49 @@ def throwaway_database(database: str) -> Iterator[str]:
         yield server_url.rsplit("/", 1)[0] + "/" + name
     finally:
         admin_execute(server_url, drop)
+
+
+@contextlib.contextmanager
+def database_connection(database_url: str) -> Iterator[Any]:
+    """A DB-API connection to a PostgreSQL, MySQL or SQLite URL, closed afterwards."""
+    if database_url.startswith("sqlite"):
+        with contextlib.closing(
+            sqlite3.connect(database_url.split(":///", 1)[1], isolation_level=None)
+        ) as sqlite:
+            yield sqlite
+        return
+    if database_url.startswith("postgresql"):
+        import psycopg
+
+        with psycopg.connect(database_url) as connection:
+            yield connection
+        return
+    import pymysql
+
+    url = httpx.URL(database_url.replace("mysql://", "http://", 1))
+    with contextlib.closing(
+        pymysql.connect(
+            host=url.host,
+            port=url.port or 3306,
+            user=url.username,
+            password=url.password,
+            database=url.path.lstrip("/"),
+        )
+    ) as mysql:
+        yield mysql
+
+
+def placeholders(database_url: str, statement: str) -> str:
+    """`statement` with its `%s` placeholders in the driver's style (SQLite's is `?`)."""
+    return statement.replace("%s", "?") if database_url.startswith("sqlite") else statement
+
+
+def fetch_rows(database_url: str, statement: str, *parameters: Any) -> list[tuple[Any, ...]]:
+    """The rows `statement` (with `%s` placeholders) selects."""
+    with database_connection(database_url) as connection:
+        cursor = connection.cursor()
+        cursor.execute(placeholders(database_url, statement), parameters)
+        return [tuple(row) for row in cursor.fetchall()]
 
 
 # --- A TCP proxy that can be cut, to take a database away from a running app -----------

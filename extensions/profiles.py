@@ -1275,6 +1275,12 @@ class Service:
         return [*self.framework.mypy_plugins, *extra]
 
     @property
+    def secrets(self) -> list[Secret]:
+        """The secrets this service requires: its framework's and its components', once each."""
+        found = (self.framework.secret, *(c.secret for c in self.components))
+        return list(dict.fromkeys(secret for secret in found if secret is not None))
+
+    @property
     def compose_env(self) -> list[tuple[str, str]]:
         """The service's environment in compose.yaml beyond its secret and DATABASE_URL."""
         extra = [pair for component in self.components for pair in component.compose_env]
@@ -1364,18 +1370,14 @@ class Stack:
 
     @property
     def secret(self) -> Secret | None:
-        return self.framework.secret
+        """The one service's signing key (the README of a single service names it)."""
+        return next(iter(self.services[0].secrets), None)
 
     @property
     def secrets(self) -> list[Secret]:
-        """Every service's secret and its components', each once, in the order of the
-        services."""
-        found = [
-            secret
-            for service in self.services
-            for secret in (service.framework.secret, *(c.secret for c in service.components))
-        ]
-        return list(dict.fromkeys(secret for secret in found if secret is not None))
+        """Every service's secrets, each once, in the order of the services."""
+        found = [secret for service in self.services for secret in service.secrets]
+        return list(dict.fromkeys(found))
 
     @property
     def settings(self) -> list[Setting]:

@@ -65,14 +65,18 @@ def check_not_ready(client: httpx.Client, checks: Sequence[str] = DATABASE_ONLY)
     assert assert_json(client.get("/health/live"), 200) == {"status": "ok"}
 
 
-def check_items_crud(client: httpx.Client) -> None:
+def check_items_crud(client: httpx.Client, owner: int | None = None) -> None:
+    """The items' life, written with `client`'s token when there are users (`owner`, its
+    user's id: items then carry `owner_id`)."""
     before = assert_json(client.get("/api/items"), 200)
     assert set(before) == {"items", "total"}
 
     created = assert_json(
         client.post("/api/items", json={"name": "Widget ☕", "description": "first"}), 201
     )
-    assert set(created) == {"id", "name", "description", "created_at"}
+    ownership = {} if owner is None else {"owner_id": owner}
+    assert set(created) == {"id", "name", "description", "created_at", *ownership}
+    assert {key: created[key] for key in ownership} == ownership
     assert created["name"] == "Widget ☕"
     assert created["description"] == "first"
     # RFC 3339 in UTC, always six fractional digits, from every database.
@@ -201,9 +205,11 @@ def check_keep_alive_after_unread_bodies(client: httpx.Client) -> None:
         connection.close()
 
 
-def check_contract(client: httpx.Client, checks: Sequence[str] = DATABASE_ONLY) -> None:
+def check_contract(
+    client: httpx.Client, checks: Sequence[str] = DATABASE_ONLY, owner: int | None = None
+) -> None:
     check_health(client, checks)
-    check_items_crud(client)
+    check_items_crud(client, owner)
     check_bad_input(client)
     check_keep_alive_after_unread_bodies(client)
     check_hostile_input(client)

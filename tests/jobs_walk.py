@@ -14,7 +14,6 @@ import contextlib
 import os
 import signal
 import socket
-import sqlite3
 import subprocess
 import time
 from collections.abc import Iterator
@@ -23,8 +22,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
-import pymysql
 import pytest
 import redis
 import yaml
@@ -32,6 +29,7 @@ import yaml
 from harness import (
     TcpProxy,
     command_pid,
+    database_connection,
     process_group_alive,
     start_process_group,
     stop_process_group,
@@ -345,39 +343,17 @@ def report_row_locked(database_url: str, report_id: int) -> Iterator[None]:
     """A transaction of the test's own holds report `report_id`'s row (on SQLite, the whole
     file) for writing: a job that would mark it waits or fails as busy, and is retried, until
     the lock is let go. Reading the report is not held up."""
-    if database_url.startswith("sqlite"):
-        with contextlib.closing(
-            sqlite3.connect(database_url.split(":///", 1)[1], isolation_level=None)
-        ) as sqlite:
-            sqlite.execute("BEGIN IMMEDIATE")
-            try:
-                yield
-            finally:
-                sqlite.execute("ROLLBACK")
-        return
-    lock = "SELECT id FROM reports WHERE id = %s FOR UPDATE"
-    if database_url.startswith("postgresql"):
-        with psycopg.connect(database_url) as connection:  # a transaction, rolled back at exit
-            connection.execute(lock, (report_id,))
-            yield
-            connection.rollback()
-        return
-    url = httpx.URL(database_url.replace("mysql://", "http://", 1))
-    with contextlib.closing(
-        pymysql.connect(
-            host=url.host,
-            port=url.port or 3306,
-            user=url.username,
-            password=url.password,
-            database=url.path.lstrip("/"),
-        )
-    ) as mysql:
-        mysql.begin()
-        mysql.cursor().execute(lock, (report_id,))
+    with database_connection(database_url) as connection:
+        cursor = connection.cursor()
+        if database_url.startswith("sqlite"):
+            cursor.execute("BEGIN IMMEDIATE")
+        else:
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT id FROM reports WHERE id = %s FOR UPDATE", (report_id,))
         try:
             yield
         finally:
-            mysql.rollback()
+            cursor.execute("ROLLBACK")
 
 
 def _stop_on_sigterm(worker: Worker) -> float:

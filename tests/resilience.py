@@ -211,9 +211,12 @@ def check_graceful_shutdown(
 # --- Schemathesis against the OpenAPI document -------------------------------------------
 
 
-def run_schemathesis(base_url: str, report_dir: Path, max_examples: int = 25) -> int:
+def run_schemathesis(
+    base_url: str, report_dir: Path, headers: dict[str, str], max_examples: int = 25
+) -> int:
     """Every check schemathesis has: no 5xx, statuses, content types and bodies as documented,
-    valid data accepted, invalid data refused, 405 with Allow, deleted items gone.
+    valid data accepted, invalid data refused, 405 with Allow, deleted items gone, and (with a
+    token in `headers`) operations that need one refusing a request without it.
 
     Fails on any finding; returns the number of requests it sent."""
     report = report_dir / "schemathesis.ndjson"
@@ -233,6 +236,7 @@ def run_schemathesis(base_url: str, report_dir: Path, max_examples: int = 25) ->
         "10",
         "--header",
         "X-Forwarded-Proto: https",
+        *(option for name, value in headers.items() for option in ("--header", f"{name}: {value}")),
         "--report",
         "ndjson",
         "--report-ndjson-path",

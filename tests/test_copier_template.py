@@ -346,6 +346,43 @@ def test_the_jobs_ship_only_when_chosen(
         assert not re.search(words, (with_jobs / "api/pyproject.toml").read_text())
 
 
+@pytest.mark.parametrize("framework", ["fastapi", "litestar", "flask", "django", "django_fastapi"])
+def test_users_ship_only_when_chosen(generate: Generate, framework: str) -> None:
+    database = "postgresql"
+    without = generate("without", framework=framework, database=database, auth="none")
+    with_users = generate("with", framework=framework, database=database, auth="users")
+    django = framework in ("django", "django_fastapi")
+    # Django's admin has superusers of its own (`manage.py createsuperuser`) with or without.
+    names = "/api/auth|owner_id|pwdlib|pyjwt|argon2|signup_enabled" + (
+        "" if django else "|superuser"
+    )
+    words = re.compile(names, re.I)
+    mentions = [
+        path.relative_to(without)
+        for path in without.rglob("*")
+        if path.is_file() and ".git" not in path.parts and words.search(path.read_text())
+    ]
+    assert mentions == [], "a project without users never mentions them"
+    app = "web" if framework == "django_fastapi" else "app"
+    compose = yaml.safe_load((with_users / "compose.yaml").read_text())
+    environment = compose["services"][app]["environment"]
+    env_example = (with_users / ".env.example").read_text()
+    for name in ("ACCESS_TOKEN_EXPIRES", "SIGNUP_ENABLED", "LOGIN_MAX_FAILURES", "LOGIN_LOCKOUT"):
+        assert f"{name}=" in env_example, name
+    if django:
+        assert "SECRET_KEY" not in environment  # Django signs with DJANGO_SECRET_KEY
+    else:
+        # The tokens' key: required in production, a fresh one in the development .env.
+        assert environment["SECRET_KEY"].startswith("${SECRET_KEY:?"), environment
+        assert "\nSECRET_KEY=" in (with_users / ".env").read_text()
+    assert "superuser: ## Create an admin user" in (with_users / "Makefile").read_text()
+    readme = (with_users / "README.md").read_text()
+    assert "## Users and access tokens" in readme and "POST /api/auth/token" in readme
+    if framework == "django_fastapi":
+        # Django owns the users; the FastAPI service only reads items, their owner included.
+        assert not re.search(r"pyjwt|pwdlib", (with_users / "api/pyproject.toml").read_text())
+
+
 # Where FastAPI and Litestar keep the background job (relative to the project root); the
 # Report model, its migration, the job's body and the worker module are partials both share.
 ASGI_JOB_FILES = {

@@ -22,6 +22,7 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "cache": ("none", "redis"),
     "task_queue": ("none", "celery", "taskiq"),
     "broker": ("redis", "rabbitmq"),
+    "auth": ("none", "users"),
 }
 ASYNC_VARIANTS = {"fastapi", "litestar"}
 
@@ -40,6 +41,7 @@ def values(row: Row) -> dict[str, Any]:
     }
     if row.extra["task_queue"] != "none":
         found["broker"] = row.extra["broker"]
+    found["auth"] = row.extra["auth"]  # after the broker: pairs follow DIMENSIONS' order
     return found
 
 

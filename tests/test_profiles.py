@@ -607,3 +607,56 @@ def test_a_worker_named_like_a_service_is_refused() -> None:
         Stack(base.framework, base.database, (clash,), "shop")
     with pytest.raises(ProfileError, match="worker w: healthcheck"):
         Worker("w", "x", ("run",), ())
+
+
+def test_users_bring_their_libraries_settings_secret_and_superuser_command() -> None:
+    for framework in FRAMEWORKS:
+        answers = {"framework": framework, "database": "postgresql", "package_name": "shop"}
+        base = {**answers, "django_api": "drf", "cache": "none", "task_queue": "none"}
+        stack = build_stack({**base, "auth": "users"})
+        without = build_stack({**base, "auth": "none"})
+        owner = stack.services[0]
+        django = framework in ("django", "django_fastapi")
+        added = set(owner.dependencies) - set(without.services[0].dependencies)
+        assert "pyjwt>=2.10" in added
+        # Argon2: Django's own hasher (which needs argon2-cffi), pwdlib's elsewhere.
+        assert ("argon2-cffi>=23.1" if django else "pwdlib[argon2]>=0.2.1") in added
+        names = {s.name for s in stack.settings} - {s.name for s in without.settings}
+        assert names == {
+            "ACCESS_TOKEN_EXPIRES",
+            "SIGNUP_ENABLED",
+            "LOGIN_MAX_FAILURES",
+            "LOGIN_LOCKOUT",
+        }
+        # Tokens are signed with the project's key: Django has one; the others now need one.
+        new_secrets = [s.env for s in stack.secrets if s not in without.secrets]
+        assert new_secrets == ([] if django else ["SECRET_KEY"])
+        recipe = {t.name: t.recipe for t in stack.make_targets}["superuser"]
+        command = {
+            "django": "python manage.py createsuperuser",
+            "django_fastapi": "python manage.py createsuperuser",
+            "flask": "flask --app shop create-superuser",
+        }.get(framework, "python -m shop.superuser")
+        prefix = "cd web && " if framework == "django_fastapi" else ""
+        assert recipe == (
+            f"{prefix}DATABASE_URL=$${{DATABASE_URL:-$(DEV_DATABASE_URL)}} uv run {command}",
+        )
+        assert "superuser" in stack.phony_targets and "superuser" not in without.phony_targets
+        assert stack.readme_sections[-1].endswith("components/users.md.jinja")
+        # In Django + FastAPI, Django owns the users: the FastAPI service gets nothing of them.
+        for other in stack.services[1:]:
+            assert not any("jwt" in d for d in other.dependencies)
+
+
+def test_auth_is_required_and_checked() -> None:
+    base = {
+        "framework": "fastapi",
+        "database": "sqlite",
+        "package_name": "shop",
+        "cache": "none",
+        "task_queue": "none",
+    }
+    with pytest.raises(ProfileError, match="'auth'"):
+        build_stack(base)
+    with pytest.raises(ProfileError, match="auth 'oauth'"):
+        build_stack({**base, "auth": "oauth"})

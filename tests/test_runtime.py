@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import secrets
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ import redis
 import yaml
 from copier import run_copy
 
+from auth_walk import check_auth_walk, sign_up
 from cache_walk import check_cache_walk
 from conftest import IDENTITY
 from contract import check_contract, check_health, check_not_ready
@@ -99,30 +101,31 @@ LOWEST = "lowest-direct"
 NINJA, DRF = {"django_api": "ninja"}, {"django_api": "drf"}
 NO_CACHE, REDIS = {"cache": "none"}, {"cache": "redis"}
 NO_JOBS = {"task_queue": "none"}
+OPEN, USERS = {"auth": "none"}, {"auth": "users"}
 CELERY_REDIS = {"task_queue": "celery", "broker": "redis"}
 CELERY_RABBITMQ = {"task_queue": "celery", "broker": "rabbitmq"}
 TASKIQ_REDIS = {"task_queue": "taskiq", "broker": "redis"}
 TASKIQ_RABBITMQ = {"task_queue": "taskiq", "broker": "rabbitmq"}
-# Every (variant, database) pair; Python, resolution, cache, task queue and broker placed so
-# that each pair of values across all seven occurs at least once (taskiq only where the request
-# path is async; the broker only with a task queue). test_matrix.py checks this.
+# Every (variant, database) pair; Python, resolution, cache, task queue, broker and auth placed
+# so that each pair of values across all eight occurs at least once (taskiq only where the
+# request path is async; the broker only with a task queue). test_matrix.py checks this.
 ROWS: list[Row] = [
-    Row("fastapi", "sqlite", "3.12", LOWEST, NO_CACHE | NO_JOBS),
-    Row("fastapi", "postgresql", "3.13", "highest", REDIS | CELERY_REDIS),
-    Row("fastapi", "mysql", "3.13", LOWEST, REDIS | TASKIQ_RABBITMQ),
-    Row("fastapi", "postgresql", "3.12", "highest", NO_CACHE | TASKIQ_REDIS),
-    Row("django", "sqlite", "3.13", "highest", NINJA | NO_CACHE | CELERY_RABBITMQ),
-    Row("django", "postgresql", "3.12", LOWEST, NINJA | REDIS | NO_JOBS),
-    Row("django", "mysql", "3.12", "highest", NINJA | NO_CACHE | CELERY_REDIS),
-    Row("django", "sqlite", "3.13", LOWEST, DRF | REDIS | CELERY_REDIS),
-    Row("django", "postgresql", "3.12", "highest", DRF | NO_CACHE | CELERY_RABBITMQ),
-    Row("django", "mysql", "3.13", "highest", DRF | REDIS | NO_JOBS),
-    Row("flask", "sqlite", "3.12", "highest", REDIS | CELERY_RABBITMQ),
-    Row("flask", "postgresql", "3.13", LOWEST, NO_CACHE | CELERY_REDIS),
-    Row("flask", "mysql", "3.12", LOWEST, REDIS | NO_JOBS),
-    Row("litestar", "sqlite", "3.13", "highest", NO_CACHE | TASKIQ_REDIS),
-    Row("litestar", "postgresql", "3.12", LOWEST, REDIS | CELERY_RABBITMQ),
-    Row("litestar", "mysql", "3.13", LOWEST, NO_CACHE | NO_JOBS),
+    Row("fastapi", "sqlite", "3.12", LOWEST, NO_CACHE | NO_JOBS | OPEN),
+    Row("fastapi", "postgresql", "3.13", "highest", REDIS | CELERY_REDIS | OPEN),
+    Row("fastapi", "mysql", "3.13", LOWEST, REDIS | TASKIQ_RABBITMQ | OPEN),
+    Row("fastapi", "postgresql", "3.12", "highest", NO_CACHE | TASKIQ_REDIS | USERS),
+    Row("django", "sqlite", "3.13", "highest", NINJA | NO_CACHE | CELERY_RABBITMQ | OPEN),
+    Row("django", "postgresql", "3.12", LOWEST, NINJA | REDIS | NO_JOBS | USERS),
+    Row("django", "mysql", "3.12", "highest", NINJA | NO_CACHE | CELERY_REDIS | OPEN),
+    Row("django", "sqlite", "3.13", LOWEST, DRF | REDIS | CELERY_REDIS | OPEN),
+    Row("django", "postgresql", "3.12", "highest", DRF | NO_CACHE | CELERY_RABBITMQ | USERS),
+    Row("django", "mysql", "3.13", "highest", DRF | REDIS | NO_JOBS | USERS),
+    Row("flask", "sqlite", "3.12", "highest", REDIS | CELERY_RABBITMQ | OPEN),
+    Row("flask", "postgresql", "3.13", LOWEST, NO_CACHE | CELERY_REDIS | USERS),
+    Row("flask", "mysql", "3.12", LOWEST, REDIS | NO_JOBS | USERS),
+    Row("litestar", "sqlite", "3.13", "highest", NO_CACHE | TASKIQ_REDIS | USERS),
+    Row("litestar", "postgresql", "3.12", LOWEST, REDIS | CELERY_RABBITMQ | USERS),
+    Row("litestar", "mysql", "3.13", LOWEST, NO_CACHE | NO_JOBS | OPEN),
 ]
 # Each row with a cache has a Redis database of its own (rows run in parallel, and every
 # project caches under the same package name); test_runtime_pair uses 9. Each row with a Redis
@@ -131,17 +134,9 @@ REDIS_DATABASES = {
     row.id: number
     for number, row in enumerate((row for row in ROWS if row.extra.get("cache") == "redis"), 1)
 }
-# Schemathesis and the docs page in a browser: on the first PostgreSQL row of each variant.
-FUZZED_ROWS = {
-    next(
-        row.id
-        for row in ROWS
-        if row.database == "postgresql"
-        and row.extra.get("django_api") == api
-        and row.framework == framework
-    )
-    for framework, api in {(row.framework, row.extra.get("django_api")) for row in ROWS}
-}
+# Schemathesis and the docs page in a browser: on the PostgreSQL rows, one per variant with
+# users (schemathesis then holds a token) and FastAPI's without.
+FUZZED_ROWS = {row.id for row in ROWS if row.database == "postgresql"}
 BROKER_DATABASES = {
     row.id: number
     for number, row in enumerate((row for row in ROWS if row.extra.get("broker") == "redis"), 10)
@@ -284,7 +279,9 @@ def check_project_lifecycle(
         proxy.start()
         try:
             proxied_url = server_url.replace(host_port, f"127.0.0.1:{proxy.port}")
-            figures = walk_served_project(project, tmp_path, env, proxied_url, proxy, cache, broker)
+            figures = walk_served_project(
+                project, tmp_path, env, proxied_url, proxy, cache, broker, row.id in FUZZED_ROWS
+            )
             report(row, figures)
         finally:
             proxy.stop()
@@ -310,18 +307,31 @@ def walk_served_project(
     With a cache, also the cache walk, Redis cut off included. With jobs, also the jobs walk
     (`make worker` started late, the broker cut off included). With a database proxy, also the
     outage under concurrent readers; with `fuzz` (one PostgreSQL row per framework variant),
-    schemathesis over the OpenAPI document and the docs page in a browser.
+    schemathesis over the OpenAPI document and the docs page in a browser. With users, first
+    the users walk; the rest of the walk then writes with a user's token.
     """
     production = production_environment(project, database_url, cache, broker)
     run(["make", "migrate"], project, {**env, **production})
     image_env = {**env, **production, **dockerfile_runtime_env(project)}
     figures: dict[str, Any] = {}
     checks = readiness_checks(cache, broker)
+    owner: int | None = None
     with serve(
         ["make", "serve"], project, {**image_env, "WEB_CONCURRENCY": "2"}, tmp_path / "serve.log"
     ) as server:
         with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
-            check_contract(client, checks)
+            if has_users(project):
+                account, auth_figures = check_auth_walk(
+                    client,
+                    signing_key(production),
+                    database_url,
+                    server.output,
+                    lambda email, password: make_superuser(project, image_env, email, password),
+                )
+                figures["auth"] = auth_figures.__dict__
+                client.headers.update(account.bearer)
+                owner = account.id
+            check_contract(client, checks, owner)
             if cache is not None:
                 with redis.Redis.from_url(cache.direct_url) as direct:
                     walk = check_cache_walk(client, direct, cache.proxy, server.output, checks)
@@ -338,11 +348,41 @@ def walk_served_project(
             with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
                 check_health(client, checks)
         if fuzz:
-            figures["schemathesis_requests"] = run_schemathesis(server.url, tmp_path)
+            token = authorised_headers(server.url, project)
+            figures["schemathesis_requests"] = run_schemathesis(server.url, tmp_path, token)
             figures["docs_operations"] = check_docs_render_offline(server.url, tmp_path)
         assert server.process.poll() is None, server.output()
     assert "Traceback" not in server.output(), server.output()
     return figures
+
+
+def has_users(project: Path) -> bool:
+    """Whether the project was made with `auth: users`."""
+    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return bool(answers.get("auth") == "users")
+
+
+def signing_key(production: dict[str, str]) -> str:
+    """The key the served app signs its tokens with: Django's own, or SECRET_KEY."""
+    return production.get("DJANGO_SECRET_KEY") or production["SECRET_KEY"]
+
+
+def make_superuser(project: Path, env: dict[str, str], email: str, password: str) -> None:
+    """`make superuser`, non-interactive, as a deployment's one-off job runs it."""
+    created = run(
+        ["make", "superuser"],
+        project,
+        {**env, "SUPERUSER_EMAIL": email, "SUPERUSER_PASSWORD": password},
+    )
+    assert email in created.stdout + created.stderr, created.stdout + created.stderr
+
+
+def authorised_headers(base_url: str, project: Path) -> dict[str, str]:
+    """A fresh user's bearer header, or none for a project without users."""
+    if not has_users(project):
+        return {}
+    with httpx.Client(base_url=base_url, headers=PROXY_HEADERS, timeout=10) as client:
+        return sign_up(client, f"user.{secrets.token_hex(4)}@example.com").bearer
 
 
 def readiness_checks(cache: Redis | None, broker: Broker | None) -> list[str]:
@@ -432,7 +472,8 @@ def check_docker_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) 
         server = stack.enter_context(
             serve(image.cmd, image.root, image_env, tmp_path / "image.log")
         )
-        with httpx.Client(base_url=server.url, headers=PROXY_HEADERS, timeout=10) as client:
+        headers = {**PROXY_HEADERS, **authorised_headers(server.url, project)}
+        with httpx.Client(base_url=server.url, headers=headers, timeout=10) as client:
             check_health(client, readiness_checks(cache, broker))
             created = client.post("/api/items", json={"name": "from the image"})
             assert created.status_code == 201, created.text

@@ -36,13 +36,17 @@ from test_runtime import (
     check_image_worker,
     check_python_version,
     generate_project,
+    has_users,
+    make_superuser,
     readiness_checks,
     redis_database,
     report,
     row_environment,
+    signing_key,
     with_real_services,
 )
 
+from auth_walk import check_auth_walk
 from cache_walk import check_cache_walk
 from conftest import IDENTITY
 from contract import DATABASE_ONLY, check_contract, check_health, check_not_ready
@@ -64,21 +68,21 @@ from resilience import PROXY_HEADERS, check_graceful_shutdown, tool
 pytestmark = pytest.mark.runtime
 
 # The cache: one row with Redis (the Django service caches), one without. Jobs: Celery (run
-# by the Django service's worker) on each broker.
+# by the Django service's worker) on each broker. Users (Django's) on one row.
 ROWS = [
     Row(
         "django_fastapi",
         "postgresql",
         "3.13",
         "highest",
-        {"cache": "redis", "task_queue": "celery", "broker": "redis"},
+        {"cache": "redis", "task_queue": "celery", "broker": "redis", "auth": "users"},
     ),
     Row(
         "django_fastapi",
         "mysql",
         "3.12",
         LOWEST,
-        {"cache": "none", "task_queue": "celery", "broker": "rabbitmq"},
+        {"cache": "none", "task_queue": "celery", "broker": "rabbitmq", "auth": "none"},
     ),
 ]
 # test_runtime.py's rows use 1-8 and 10-15; the row here that caches keeps its jobs there too.
@@ -228,7 +232,20 @@ def walk_both_services(
         api = stack.enter_context(
             httpx.Client(base_url=servers["api"].url, headers=PROXY_HEADERS, timeout=10)
         )
-        check_contract(web, checks)
+        owner = None
+        if has_users(project):
+            account, _ = check_auth_walk(
+                web,
+                signing_key(environments["web"]),
+                database_url,
+                servers["web"].output,
+                lambda email, password: make_superuser(
+                    project, {**env, **environments["web"]}, email, password
+                ),
+            )
+            web.headers.update(account.bearer)
+            owner = account.id
+        check_contract(web, checks, owner)
         check_health(api)
         # With a cache, Django's second read of each item comes from Redis: the same bytes.
         check_same_reads(web, api)
@@ -379,7 +396,7 @@ def stop_while_serving(server: Server, service: str, environment: dict[str, str]
 # What a new user answers to get the pair: a CRUD app with an admin, and ML on the roadmap.
 SPLIT_WORKLOADS = {"primary_function": "crud_app", "needs_admin_ui": True, "ml_on_roadmap": True}
 DEV_PORTS = {"web": 8000, "api": 8001}
-ADMIN = {"username": "admin", "email": "admin@example.com", "password": "a-long-dev-password-1"}
+ADMIN = {"email": "admin@example.com", "password": "a-long-dev-password-1"}
 
 
 def test_a_new_user_adds_an_item_in_the_admin_and_reads_it_from_fastapi(
@@ -403,12 +420,9 @@ def test_a_new_user_adds_an_item_in_the_admin_and_reads_it_from_fastapi(
     for port in DEV_PORTS.values():
         assert port_is_free(port), f"port {port} is taken: make dev needs it"
     run(["make", "install", "migrate"], project, env)
-    superuser = {f"DJANGO_SUPERUSER_{key.upper()}": value for key, value in ADMIN.items()}
-    run(
-        ["uv", "run", "python", "manage.py", "createsuperuser", "--noinput"],
-        project / "web",
-        {**env, **superuser},
-    )
+    # The answers bring users (an admin screen, a CRUD app): the README's way to the first admin.
+    superuser = {"SUPERUSER_EMAIL": ADMIN["email"], "SUPERUSER_PASSWORD": ADMIN["password"]}
+    run(["make", "superuser"], project, {**env, **superuser})
     log = tmp_path / "dev.log"
     with log.open("w") as output:
         dev = subprocess.Popen(
@@ -494,7 +508,7 @@ def log_in_to_the_admin(web: httpx.Client) -> None:
         "/admin/login/?next=/admin/",
         data={
             "csrfmiddlewaretoken": csrf_token(login.text),
-            "username": ADMIN["username"],
+            "username": ADMIN["email"],  # the login form's field for the user's email
             "password": ADMIN["password"],
             "next": "/admin/",
         },
