@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import product
+from pathlib import Path
 from typing import Any, Final
 
 from jinja2 import Environment
@@ -512,6 +513,23 @@ def recommendation_help(recommendation: Recommendation) -> str:
     return "\n".join(lines)
 
 
+def suggested_auth(answers: Mapping[str, Any], *, existing_project: bool) -> str:
+    """The `auth` answer to suggest: users where people manage data through the service (an
+    admin screen, or a CRUD app: someone must sign in), none otherwise. A project made before
+    the question existed keeps none on update: sign-in would break every client of its API."""
+    if existing_project:
+        return "none"
+    manages_data = answers.get("needs_admin_ui") or answers.get("primary_function") == "crud_app"
+    return "users" if manages_data else "none"
+
+
+def auth_default(answers: Mapping[str, Any], destination: str, answers_file: str) -> str:
+    """suggested_auth for the project at `destination`, which exists when Copier updates it
+    (its answers file is there) and not when Copier makes it."""
+    existing = (Path(destination) / answers_file).is_file()
+    return suggested_auth(answers, existing_project=existing)
+
+
 class RecommendationExtension(Extension):
     """Expose the engine to Copier's Jinja environment as filters.
 
@@ -522,6 +540,7 @@ class RecommendationExtension(Extension):
     def __init__(self, environment: Environment) -> None:
         super().__init__(environment)
         environment.filters["recommendation"] = recommend
+        environment.filters["auth_default"] = auth_default
         environment.filters["decision_flips"] = flips
         environment.filters["framework_label"] = framework_label
         environment.filters["framework_name"] = lambda framework: FRAMEWORK_NAMES[framework]

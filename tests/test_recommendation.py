@@ -17,6 +17,7 @@ from recommendation import (
     flips,
     recommend,
     recommendation_help,
+    suggested_auth,
 )
 
 # The README's vote table ("The questions"), written out independently of the engine's tables.
@@ -465,3 +466,22 @@ def test_django_and_fastapi_is_explained_with_its_rule_and_its_runner_up() -> No
     # Either single answer that undoes the split is listed in the decision record.
     back_to_django = {(f.question, f.answer) for f in flips(split) if f.framework == "django"}
     assert {("ml_on_roadmap", False), ("async_confidence", "low")} <= back_to_django
+
+
+@pytest.mark.parametrize(
+    ("primary_function", "needs_admin_ui", "suggested"),
+    [
+        ("crud_app", False, "users"),
+        ("public_api", True, "users"),
+        ("small_service", True, "users"),
+        ("public_api", False, "none"),
+        ("small_service", False, "none"),
+    ],
+)
+def test_users_are_suggested_where_people_manage_data(
+    primary_function: str, needs_admin_ui: bool, suggested: str
+) -> None:
+    answers = {"primary_function": primary_function, "needs_admin_ui": needs_admin_ui}
+    assert suggested_auth(answers, existing_project=False) == suggested
+    # A project that already exists is never switched to sign-in by an update.
+    assert suggested_auth(answers, existing_project=True) == "none"

@@ -268,3 +268,33 @@ def test_check_update_tells_ci_when_a_project_is_behind(
     git("add", "-A", cwd=project)
     git("commit", "-q", "-m", "Update to stackpick v1.1.0", cwd=project)
     assert check_update_exit_code(project) == 0
+
+
+def test_a_project_from_before_the_auth_question_gets_no_users_on_update(
+    template_repo: Path, tmp_path: Path
+) -> None:
+    """Answers that would suggest users for a new project (a CRUD app with an admin screen)
+    must not switch sign-in on for an existing one: its clients would all start failing."""
+    project = generate_at_v1(
+        template_repo,
+        tmp_path / "service",
+        framework="fastapi",
+        primary_function="crud_app",
+        needs_admin_ui=True,
+        auth="none",
+    )
+    answers_file = project / ".copier-answers.yml"
+    lines = answers_file.read_text().splitlines(keepends=True)
+    answers_file.write_text("".join(line for line in lines if not line.startswith("auth:")))
+    git(
+        "commit",
+        "-q",
+        "-am",
+        "Answers as a project from before the auth question has them",
+        cwd=project,
+    )
+
+    update_to_v1_1(project)
+
+    assert read_answers(project)["auth"] == "none"
+    assert "/api/auth" not in (project / "README.md").read_text()
