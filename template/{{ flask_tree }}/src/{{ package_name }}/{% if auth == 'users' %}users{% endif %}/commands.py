@@ -9,12 +9,14 @@ import os
 
 import click
 import marshmallow as ma
+from flask.cli import with_appcontext
 
 from . import services
 from .schemas import RegisterSchema
 
 
 @click.command("create-superuser")
+@with_appcontext
 def create_superuser() -> None:
     """Create an active superuser; an email already registered changes nothing (exit 1)."""
     email, password = os.environ.get("SUPERUSER_EMAIL"), os.environ.get("SUPERUSER_PASSWORD")
