@@ -11,7 +11,7 @@ from pwdlib.hashers.argon2 import Argon2Hasher
 from sqlalchemy import CursorResult, case, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..extensions import db
+from ..extensions import db, read_without_transaction
 from ..orm import utcnow
 from .models import EMAIL_MAX_LENGTH, LoginFailure, User
 from .schemas import normalise_email
@@ -69,6 +69,9 @@ def authenticate(username: str, password: str) -> User:
     # neither looked up nor counted; it still costs a password check.
     storable = len(email) <= EMAIL_MAX_LENGTH and "\x00" not in email
     now = utcnow()
+    # The reads take no transaction: none is held (on SQLite, no write lock) while the
+    # password is checked, which is slow on purpose. The writes below are single statements.
+    read_without_transaction()
     if storable:
         refuse_while_locked_out(email, now)
     user = db.session.scalar(select(User).where(User.email == email)) if storable else None
