@@ -3,6 +3,10 @@
 Tokens are JWTs (PyJWT) signed with HS256 and SECRET_KEY; a token names its user by id (`sub`)
 and is valid ACCESS_TOKEN_EXPIRES seconds. Decoding pins the algorithm to HS256, so a token
 that says `alg: none` or any other algorithm is refused whatever it holds.
+
+PyJWT directly rather than Flask-JWT-Extended: that extension answers a malformed token with
+422 and `{"msg": ...}` bodies, not the 401s every stackpick starter gives, and the whole check
+is the few lines below.
 """
 
 import functools

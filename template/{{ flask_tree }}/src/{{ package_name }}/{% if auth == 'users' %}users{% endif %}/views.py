@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from ..errors import ErrorSchema, documented_errors
 from ..extensions import Blueprint, read_without_transaction
 from . import services
-from .auth import SECURED, Refused, authenticated_user, issue_token
+from .auth import SECURED, Refused, View, authenticated_user, issue_token
 from .auth import unauthorized_response as unauthorized
 from .models import User
 from .schemas import (
@@ -44,7 +44,7 @@ LOCKED_OUT = {
 }
 
 
-def signup_open(view: Any) -> Any:
+def signup_open(view: View) -> View:
     """403 while SIGNUP_ENABLED is false, whatever the body: users then come from the
     superuser command."""
 
@@ -52,7 +52,7 @@ def signup_open(view: Any) -> Any:
     def checked(*args: Any, **kwargs: Any) -> ResponseReturnValue:
         if not current_app.config["SIGNUP_ENABLED"]:
             raise Refused(FORBIDDEN, "Sign-up is closed")
-        return view(*args, **kwargs)  # type: ignore[no-any-return]
+        return view(*args, **kwargs)
 
     return checked
 
