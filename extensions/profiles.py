@@ -602,8 +602,8 @@ _USERS_DEPENDENCIES: Final[dict[str, tuple[str, ...]]] = {
     "litestar": (EMAIL_VALIDATION, PASSWORD_HASHING, TOKEN_LIBRARY),
     "flask": (EMAIL_VALIDATION, PASSWORD_HASHING, TOKEN_LIBRARY),
     # Django hashes with its own Argon2 hasher, which needs argon2-cffi.
-    "django": ("argon2-cffi>=23.1", TOKEN_LIBRARY),
-    "django_fastapi": ("argon2-cffi>=23.1", TOKEN_LIBRARY),
+    "django": (EMAIL_VALIDATION, "argon2-cffi>=23.1", TOKEN_LIBRARY),
+    "django_fastapi": (EMAIL_VALIDATION, "argon2-cffi>=23.1", TOKEN_LIBRARY),
 }
 
 
