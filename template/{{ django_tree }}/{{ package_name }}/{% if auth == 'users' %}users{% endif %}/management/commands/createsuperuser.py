@@ -39,4 +39,5 @@ class Command(createsuperuser.Command):
             # Asking for another one would hide the mistake from a script feeding stdin.
             raise CommandError(f"A user with the email {normalize_email(username)} already exists")
         self.created_email = normalize_email(username)
-        return super()._validate_username(username, verbose_field_name, database)
+        # Django's own checks too (django-stubs leaves this private method out).
+        return super()._validate_username(username, verbose_field_name, database)  # type: ignore[misc]
