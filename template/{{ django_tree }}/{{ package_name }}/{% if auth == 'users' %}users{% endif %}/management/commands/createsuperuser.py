@@ -22,15 +22,21 @@ class Command(createsuperuser.Command):
     def handle(self, *args: Any, **options: Any) -> None:
         email = os.environ.get("SUPERUSER_EMAIL", "")
         password = os.environ.get("SUPERUSER_PASSWORD", "")
-        if email and password:
+        from_environment = bool(email and password)
+        if from_environment:
             if problem := password_problem(password):
                 raise CommandError(f"SUPERUSER_PASSWORD {problem}")
             # Django's non-interactive mode reads the password from here.
             os.environ["DJANGO_SUPERUSER_PASSWORD"] = password
             options.update(interactive=False, email=email)
         self.created_email = ""
-        super().handle(*args, **{**options, "verbosity": 0})
-        self.stdout.write(f"Superuser {self.created_email} created")
+        try:
+            super().handle(*args, **{**options, "verbosity": 0})
+        finally:
+            if from_environment:
+                del os.environ["DJANGO_SUPERUSER_PASSWORD"]
+        if self.created_email:  # not when Django skipped asking (no terminal)
+            self.stdout.write(f"Superuser {self.created_email} created")
 
     def _validate_username(self, username: str, verbose_field_name: str, database: str) -> Any:
         if problem := email_problem(username):
