@@ -601,9 +601,10 @@ _USERS_DEPENDENCIES: Final[dict[str, tuple[str, ...]]] = {
     "fastapi": (EMAIL_VALIDATION, PASSWORD_HASHING, TOKEN_LIBRARY, "python-multipart>=0.0.18"),
     "litestar": (EMAIL_VALIDATION, PASSWORD_HASHING, TOKEN_LIBRARY),
     "flask": (EMAIL_VALIDATION, PASSWORD_HASHING, TOKEN_LIBRARY),
-    # Django hashes with its own Argon2 hasher, which needs argon2-cffi.
-    "django": ("argon2-cffi>=23.1", TOKEN_LIBRARY),
-    "django_fastapi": ("argon2-cffi>=23.1", TOKEN_LIBRARY),
+    # Django hashes with its own Argon2 hasher, which needs argon2-cffi; sign-up checks emails
+    # with email-validator (no DNS), in both API layers, as the other frameworks do.
+    "django": (EMAIL_VALIDATION, "argon2-cffi>=23.1", TOKEN_LIBRARY),
+    "django_fastapi": (EMAIL_VALIDATION, "argon2-cffi>=23.1", TOKEN_LIBRARY),
 }
 
 
