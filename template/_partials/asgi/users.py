@@ -153,9 +153,9 @@ async def _count_failure(
     await session.commit()
 
 
-def create_access_token(user: User, key: str, expires_in: int) -> str:
+def create_access_token(user_id: int, key: str, expires_in: int) -> str:
     now = utcnow()
-    claims = {"sub": str(user.id), "iat": now, "exp": now + timedelta(seconds=expires_in)}
+    claims = {"sub": str(user_id), "iat": now, "exp": now + timedelta(seconds=expires_in)}
     return jwt.encode(claims, key, algorithm=TOKEN_ALGORITHM)
 
 

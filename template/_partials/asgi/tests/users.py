@@ -5,7 +5,9 @@ import httpx
 PASSWORD = "correct horse battery staple"
 
 
-async def sign_in(client: httpx.AsyncClient, email: str, password: str = PASSWORD) -> httpx.Response:
+async def sign_in(
+    client: httpx.AsyncClient, email: str, password: str = PASSWORD
+) -> httpx.Response:
     return await client.post("/api/auth/token", data={"username": email, "password": password})
 
 
