@@ -7,7 +7,10 @@ import msgspec
 from ..models.user import EMAIL_MAX_LENGTH
 from .services import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, valid_email
 
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=EMAIL_MAX_LENGTH, format="email")]
+Email = Annotated[
+    str,
+    msgspec.Meta(min_length=3, max_length=EMAIL_MAX_LENGTH, extra_json_schema={"format": "email"}),
+]
 Password = Annotated[
     str, msgspec.Meta(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
 ]
