@@ -110,6 +110,11 @@ async def authenticate(
     back: the count must survive that.
     """
     email = normalise_email(email)
+    if len(email) > EMAIL_MAX_LENGTH or "\x00" in email:
+        # No account has such an email, and the database would refuse to store it (or
+        # count failures for it): refused after the same check as any unknown email.
+        password_hash.verify(password, _NO_ACCOUNT_HASH)
+        raise SignInRefusedError
     now = utcnow()
     failure = await session.get(LoginFailure, email)
     if failure is not None and failure.failures >= throttle.max_failures:

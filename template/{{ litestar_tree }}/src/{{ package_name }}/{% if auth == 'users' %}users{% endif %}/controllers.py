@@ -4,6 +4,7 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
 from litestar.datastructures import State
+from litestar.di import NamedDependency
 from litestar.enums import RequestEncodingType
 from litestar.exceptions import HTTPException, PermissionDeniedException
 from litestar.openapi.datastructures import ResponseSpec
@@ -68,7 +69,10 @@ class AuthController(Controller):
         responses=REGISTER,
     )
     async def register(
-        self, request: Request[Any, Any, State], session: AsyncSession, data: JSONBody[UserCreate]
+        self,
+        request: Request[Any, Any, State],
+        session: NamedDependency[AsyncSession],
+        data: JSONBody[UserCreate],
     ) -> UserRead:
         if not request.app.state.settings.signup_enabled:
             raise PermissionDeniedException("Sign-up is closed")
@@ -85,7 +89,7 @@ class AuthController(Controller):
     async def sign_in(
         self,
         request: Request[Any, Any, State],
-        session: AsyncSession,
+        session: NamedDependency[AsyncSession],
         data: Annotated[TokenForm, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Token:
         settings = request.app.state.settings
@@ -110,5 +114,5 @@ class AuthController(Controller):
         return Token(access_token=token, expires_in=expires_in)
 
     @get("/me", dependencies=USER, security=SIGNED_IN, responses={**NOT_SIGNED_IN, **UNAVAILABLE})
-    async def me(self, user: User) -> UserRead:
+    async def me(self, user: NamedDependency[User]) -> UserRead:
         return UserRead(id=user.id, email=user.email)

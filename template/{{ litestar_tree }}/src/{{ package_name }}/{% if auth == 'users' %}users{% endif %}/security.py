@@ -41,11 +41,17 @@ async def provide_session(state: State) -> AsyncIterator[AsyncSession]:
         yield session
 
 
-async def provide_user(request: Request[object, object, State], session: AsyncSession) -> User:
+async def provide_user(request: Request[object, object, State], state: State) -> User:
+    """The token's user, looked up on a session of its own, closed before the handler runs.
+
+    Not on the request's write session: a dependency that fails (401) after a generator
+    dependency has opened would leave that generator, and its connection, unclosed.
+    """
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer":
         raise NotAuthorizedException("Not authenticated", headers={"WWW-Authenticate": "Bearer"})
-    user = await user_for_token(session, token.strip(), request.app.state.settings.signing_key)
+    async with state.connection_queue.turn(), state.read_session_factory() as session:
+        user = await user_for_token(session, token.strip(), state.settings.signing_key)
     if user is None:
         raise NotAuthorizedException(
             "Invalid or expired token",
@@ -55,4 +61,4 @@ async def provide_user(request: Request[object, object, State], session: AsyncSe
 
 
 SESSION = {"session": Provide(provide_session)}
-USER = {**SESSION, "user": Provide(provide_user)}
+USER = {"user": Provide(provide_user)}
