@@ -4,6 +4,7 @@ Passwords are hashed with Argon2id (pwdlib); tokens are JWTs signed with HS256 a
 project's SECRET_KEY (PyJWT), and only HS256 is accepted back.
 """
 
+import asyncio
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -92,7 +93,8 @@ async def register(
     email = normalise_email(email)
     if await session.scalar(select(User.id).where(User.email == email)) is not None:
         raise EmailTakenError(email)
-    user = User(email=email, password_hash=password_hash.hash(password), is_superuser=is_superuser)
+    hashed = await asyncio.to_thread(password_hash.hash, password)
+    user = User(email=email, password_hash=hashed, is_superuser=is_superuser)
     session.add(user)
     try:
         await session.flush()
@@ -113,7 +115,7 @@ async def authenticate(
     if len(email) > EMAIL_MAX_LENGTH or "\x00" in email:
         # No account has such an email, and the database would refuse to store it (or
         # count failures for it): refused after the same check as any unknown email.
-        password_hash.verify(password, _NO_ACCOUNT_HASH)
+        await asyncio.to_thread(password_hash.verify, password, _NO_ACCOUNT_HASH)
         raise SignInRefusedError
     now = utcnow()
     failure = await session.get(LoginFailure, email)
@@ -122,8 +124,12 @@ async def authenticate(
         if left > 0:  # even the right password waits: the point is to stop guessing
             raise SignInLockedError(max(1, math.ceil(left)))
     user = await session.scalar(select(User).where(User.email == email))
-    valid, new_hash = password_hash.verify_and_update(
-        password, user.password_hash if user is not None else _NO_ACCOUNT_HASH
+    # Argon2 takes tens of milliseconds of CPU on purpose: in a thread, so the event loop
+    # serves other requests meanwhile (argon2-cffi releases the GIL while it hashes).
+    valid, new_hash = await asyncio.to_thread(
+        password_hash.verify_and_update,
+        password,
+        user.password_hash if user is not None else _NO_ACCOUNT_HASH,
     )
     if user is None or not valid or not user.is_active:
         await _count_failure(session, email, now, throttle)
