@@ -480,7 +480,9 @@ def check_docker_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) 
             if broker is not None:
                 check_image_worker(project, image, image_env, client, tmp_path)
         check_image_healthcheck(image, server.port)
-        stopped_in = check_graceful_shutdown(server)
+        # The request in flight writes an item: with users, as a signed-in user.
+        token = {k: v for k, v in headers.items() if k == "Authorization"}
+        stopped_in = check_graceful_shutdown(server, headers=token)
         report(row, {"sigterm_exit_s": stopped_in})
 
 

@@ -32,6 +32,7 @@ from test_runtime import (
     LOWEST,
     Redis,
     Row,
+    authorised_headers,
     check_image_healthcheck,
     check_image_worker,
     check_python_version,
@@ -376,15 +377,18 @@ def check_each_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) ->
                         check_image_worker(project, image, environment, client, tmp_path)
                 check_image_healthcheck(image, server.port)
                 figures[f"{service}_sigterm_exit_s"] = stop_while_serving(
-                    server, service, environment
+                    server, service, environment, project
                 )
         report(row, figures)
 
 
-def stop_while_serving(server: Server, service: str, environment: dict[str, str]) -> float:
-    """SIGTERM while a write is in flight: an item created (web), a webhook stored (api)."""
+def stop_while_serving(
+    server: Server, service: str, environment: dict[str, str], project: Path
+) -> float:
+    """SIGTERM while a write is in flight: an item created (web, as a signed-in user when
+    there are users), a webhook stored (api)."""
     if service == "web":
-        return check_graceful_shutdown(server)
+        return check_graceful_shutdown(server, headers=authorised_headers(server.url, project))
     body = json.dumps({"id": "evt_in_flight"}).encode()
     headers = signed(body, environment["WEBHOOK_SECRET"])
     headers.pop("content-type")
