@@ -8,7 +8,6 @@ import asyncio
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
 
 import jwt
 from email_validator import EmailNotValidError, validate_email
@@ -152,7 +151,9 @@ async def _count_failure(
         .where(LoginFailure.email == email)
         .values(failures=case((stale, 1), else_=LoginFailure.failures + 1), last_failed_at=now)
     )
-    counted = cast(CursorResult[Any], await session.execute(count))
+    counted = await session.execute(count)
+    # An UPDATE's result; the check also tells the type checker, whatever SQLAlchemy's stubs.
+    assert isinstance(counted, CursorResult)
     if counted.rowcount == 0:
         try:
             await session.execute(

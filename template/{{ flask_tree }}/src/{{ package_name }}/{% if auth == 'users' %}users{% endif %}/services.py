@@ -3,7 +3,6 @@
 import functools
 import math
 from datetime import datetime, timedelta
-from typing import Any, cast
 
 from flask import current_app
 from pwdlib import PasswordHash
@@ -117,7 +116,10 @@ def count_failure(email: str, now: datetime) -> None:
         last_failed_at=now,
     )
     for _ in range(2):  # a concurrent first failure may insert the row between the two
-        if cast(CursorResult[Any], db.session.execute(again)).rowcount:
+        counted = db.session.execute(again)
+        # An UPDATE's result; the check also tells the type checker, whatever SQLAlchemy's stubs.
+        assert isinstance(counted, CursorResult)
+        if counted.rowcount:
             db.session.commit()
             return
         db.session.add(LoginFailure(email=email, failures=1, last_failed_at=now))
