@@ -383,17 +383,22 @@ def child_pids(pid: int) -> list[int]:
     return children
 
 
+def process_name(pid: int) -> str:
+    """The name of process `pid` ("" once it has exited)."""
+    try:
+        return Path(f"/proc/{pid}/comm").read_text().strip()
+    except FileNotFoundError:
+        return ""
+
+
 def command_pid(process: subprocess.Popen[str]) -> int:
     """The pid of the command that `make <target>` runs through `uv run`: the process a
     container runs as PID 1 for the same command (make and uv are not in the image's path)."""
     pending = [process.pid]
-    name = ""
     while pending:
         pid = pending.pop(0)
         children = child_pids(pid)
-        with contextlib.suppress(FileNotFoundError):
-            name = Path(f"/proc/{pid}/comm").read_text().strip()
-        if name == "uv" and children:
+        if process_name(pid) == "uv" and children:
             return children[0]
         pending += children
     raise LookupError(f"no `uv run` command under pid {process.pid}")
