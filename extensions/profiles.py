@@ -647,6 +647,40 @@ def users(framework: str, package: str) -> Component:
     )
 
 
+# --- Admin screen (`needs_admin_ui`) ----------------------------------------------------------
+# A screen at /admin/ where staff sign in with their email and password (the users' table, so
+# `make superuser` creates the first admin) and manage items and users. Django's admin is part
+# of every Django project already; the others get the admin library made for their stack, with
+# its pages and assets served by the app itself. Each framework's tree holds the code.
+
+_ADMIN_DEPENDENCIES: Final[dict[str, tuple[str, ...]]] = {
+    # sqladmin: SQLAlchemy models in a Starlette app; itsdangerous signs its session cookie.
+    "fastapi": ("sqladmin>=0.21", "itsdangerous>=2.2"),
+    # Litestar mounts sqladmin's Starlette app as an ASGI app of its own at /admin.
+    "litestar": ("sqladmin>=0.21", "itsdangerous>=2.2"),
+    # Flask-Admin's views, with Flask-WTF's CSRF protection on the sign-in form.
+    "flask": ("flask-admin>=2.1", "flask-wtf>=1.2"),
+}
+
+
+def admin(framework: str) -> Component | None:
+    """The admin screen for `framework`'s project, or None where the framework has its own."""
+    if framework not in _ADMIN_DEPENDENCIES:
+        _require(framework in ("django", "django_fastapi"), f"no admin for {framework!r}")
+        return None
+    return Component(
+        key="admin",
+        title="Admin screen",
+        dependencies=_ADMIN_DEPENDENCIES[framework],
+        readme_sections=(f"{PARTIALS}/components/admin.md.jinja",),
+        consequence=(
+            "Staff manage items and users in an admin screen at `/admin/` (`needs_admin_ui`), "
+            "signed in with the same accounts as the API; only superusers may enter, so the "
+            "first one comes from `make superuser`."
+        ),
+    )
+
+
 # --- Frameworks ---------------------------------------------------------------------------
 
 
@@ -1202,6 +1236,10 @@ def components_for(answers: Mapping[str, Any]) -> tuple[Component, ...]:
     _require(auth in ("none", "users"), f"no profile for auth {auth!r}")
     if auth == "users":
         components.append(users(answers["framework"], answers["package_name"]))
+        # The admin signs staff in with the users' accounts. Without users the API has no
+        # accounts for it yet: those projects get no admin screen (their README says so).
+        if answers["needs_admin_ui"] and (admin_screen := admin(answers["framework"])):
+            components.append(admin_screen)
     return tuple(components)
 
 
@@ -1671,6 +1709,7 @@ COMPONENT_QUESTIONS: Final[dict[str, Callable[[Mapping[str, Any]], bool]]] = {
     "task_queue": lambda answers: True,
     "broker": lambda answers: answers.get("task_queue", "none") != "none",
     "auth": lambda answers: True,
+    "needs_admin_ui": lambda answers: True,
 }
 
 

@@ -32,13 +32,13 @@ from profiles import (
 )
 from recommendation import FRAMEWORK_NAMES
 
-NO_JOBS: dict[str, str] = {"auth": "none", "task_queue": "none"}
-JOB_ANSWERS: list[dict[str, str]] = [
+NO_JOBS: dict[str, Any] = {"auth": "none", "needs_admin_ui": False, "task_queue": "none"}
+JOB_ANSWERS: list[dict[str, Any]] = [
     NO_JOBS,
-    {"auth": "none", "task_queue": "celery", "broker": "redis"},
-    {"auth": "none", "task_queue": "celery", "broker": "rabbitmq"},
-    {"auth": "none", "task_queue": "taskiq", "broker": "redis"},
-    {"auth": "none", "task_queue": "taskiq", "broker": "rabbitmq"},
+    {"auth": "none", "needs_admin_ui": False, "task_queue": "celery", "broker": "redis"},
+    {"auth": "none", "needs_admin_ui": False, "task_queue": "celery", "broker": "rabbitmq"},
+    {"auth": "none", "needs_admin_ui": False, "task_queue": "taskiq", "broker": "redis"},
+    {"auth": "none", "needs_admin_ui": False, "task_queue": "taskiq", "broker": "rabbitmq"},
 ]
 ASYNC_FRAMEWORKS = ("fastapi", "litestar")
 
@@ -109,6 +109,7 @@ def test_display_names_match_the_engine() -> None:
             "package_name": "shop",
             "cache": "none",
             "auth": "none",
+            "needs_admin_ui": False,
             "task_queue": "none",
         }
         stack = build_stack({**answers, "django_api": "ninja"})
@@ -124,6 +125,7 @@ def test_django_and_fastapi_is_two_services_on_one_schema() -> None:
             "package_name": "shop",
             "cache": "none",
             "auth": "none",
+            "needs_admin_ui": False,
             "task_queue": "none",
         }
     )
@@ -158,6 +160,7 @@ def test_django_and_fastapi_is_two_services_on_one_schema() -> None:
                 "package_name": "x",
                 "cache": "none",
                 "auth": "none",
+                "needs_admin_ui": False,
                 "task_queue": "none",
             }
         )
@@ -179,6 +182,7 @@ def test_the_django_api_layer_is_a_component() -> None:
         "package_name": "shop",
         "cache": "none",
         "auth": "none",
+        "needs_admin_ui": False,
         "task_queue": "none",
     }
     drf = build_stack({**base, "django_api": "drf"})
@@ -282,6 +286,7 @@ def test_the_redis_cache_reaches_every_framework_and_only_the_service_that_reads
                 "django_api": "ninja",
                 "cache": "redis",
                 "auth": "none",
+                "needs_admin_ui": False,
                 "task_queue": "none",
             }
         )
@@ -305,6 +310,7 @@ def test_the_redis_cache_reaches_every_framework_and_only_the_service_that_reads
             "package_name": "shop",
             "cache": "none",
             "auth": "none",
+            "needs_admin_ui": False,
             "task_queue": "none",
         }
     )
@@ -321,6 +327,7 @@ def test_an_unknown_cache_is_refused() -> None:
                 "package_name": "shop",
                 "cache": "memcached",
                 "auth": "none",
+                "needs_admin_ui": False,
                 "task_queue": "none",
             }
         )
@@ -334,6 +341,7 @@ def test_missing_answers_are_named() -> None:
                 "package_name": "shop",
                 "cache": "none",
                 "auth": "none",
+                "needs_admin_ui": False,
                 "task_queue": "none",
             }
         )
@@ -345,6 +353,7 @@ def test_missing_answers_are_named() -> None:
                 "package_name": "shop",
                 "cache": "none",
                 "auth": "none",
+                "needs_admin_ui": False,
                 "task_queue": "none",
             }
         )
@@ -358,6 +367,7 @@ def test_missing_answers_are_named() -> None:
                 "package_name": "shop",
                 "cache": "none",
                 "auth": "none",
+                "needs_admin_ui": False,
                 "task_queue": "none",
             }
         )
@@ -371,6 +381,7 @@ def _stack_with(*components: Component) -> Stack:
             "package_name": "shop",
             "cache": "none",
             "auth": "none",
+            "needs_admin_ui": False,
             "task_queue": "none",
         }
     )
@@ -444,6 +455,7 @@ def test_a_file_database_keeps_its_data_in_an_app_volume() -> None:
             "package_name": "shop",
             "cache": "none",
             "auth": "none",
+            "needs_admin_ui": False,
             "task_queue": "none",
         }
     )
@@ -496,6 +508,7 @@ def test_background_jobs_bring_a_worker_a_broker_and_its_settings() -> None:
                 "django_api": "ninja",
                 "cache": "none",
                 "auth": "none",
+                "needs_admin_ui": False,
                 "task_queue": "celery",
                 "broker": "rabbitmq",
             }
@@ -536,6 +549,7 @@ def test_redis_serves_the_cache_and_the_broker_as_one_service_in_two_databases()
             "package_name": "shop",
             "cache": "redis",
             "auth": "none",
+            "needs_admin_ui": False,
             "task_queue": "taskiq",
             "broker": "redis",
         }
@@ -574,6 +588,7 @@ def test_taskiq_is_refused_where_the_request_path_is_synchronous() -> None:
                     "django_api": "ninja",
                     "cache": "none",
                     "auth": "none",
+                    "needs_admin_ui": False,
                     "task_queue": "taskiq",
                     "broker": "redis",
                 }
@@ -583,12 +598,25 @@ def test_taskiq_is_refused_where_the_request_path_is_synchronous() -> None:
 def test_the_broker_is_required_only_with_a_task_queue() -> None:
     base = {"framework": "flask", "database": "sqlite", "package_name": "shop", "cache": "none"}
     with pytest.raises(ProfileError, match="'broker'"):
-        build_stack({**base, "auth": "none", "task_queue": "celery"})
+        build_stack({**base, "auth": "none", "needs_admin_ui": False, "task_queue": "celery"})
     with pytest.raises(ProfileError, match="broker 'kafka'"):
-        build_stack({**base, "auth": "none", "task_queue": "celery", "broker": "kafka"})
+        build_stack(
+            {
+                **base,
+                "auth": "none",
+                "needs_admin_ui": False,
+                "task_queue": "celery",
+                "broker": "kafka",
+            }
+        )
     with pytest.raises(ProfileError, match="task_queue 'rq'"):
-        build_stack({**base, "auth": "none", "task_queue": "rq", "broker": "redis"})
-    assert build_stack({**base, "auth": "none", "task_queue": "none"}).workers == []
+        build_stack(
+            {**base, "auth": "none", "needs_admin_ui": False, "task_queue": "rq", "broker": "redis"}
+        )
+    assert (
+        build_stack({**base, "auth": "none", "needs_admin_ui": False, "task_queue": "none"}).workers
+        == []
+    )
 
 
 def test_a_worker_named_like_a_service_is_refused() -> None:
@@ -599,6 +627,7 @@ def test_a_worker_named_like_a_service_is_refused() -> None:
             "package_name": "shop",
             "cache": "none",
             "auth": "none",
+            "needs_admin_ui": False,
             "task_queue": "none",
         }
     )
@@ -613,8 +642,8 @@ def test_users_bring_their_libraries_settings_secret_and_superuser_command() -> 
     for framework in FRAMEWORKS:
         answers = {"framework": framework, "database": "postgresql", "package_name": "shop"}
         base = {**answers, "django_api": "drf", "cache": "none", "task_queue": "none"}
-        stack = build_stack({**base, "auth": "users"})
-        without = build_stack({**base, "auth": "none"})
+        stack = build_stack({**base, "auth": "users", "needs_admin_ui": False})
+        without = build_stack({**base, "auth": "none", "needs_admin_ui": False})
         owner = stack.services[0]
         django = framework in ("django", "django_fastapi")
         added = set(owner.dependencies) - set(without.services[0].dependencies)
@@ -659,4 +688,36 @@ def test_auth_is_required_and_checked() -> None:
     with pytest.raises(ProfileError, match="'auth'"):
         build_stack(base)
     with pytest.raises(ProfileError, match="auth 'oauth'"):
-        build_stack({**base, "auth": "oauth"})
+        build_stack({**base, "auth": "oauth", "needs_admin_ui": False})
+
+
+@pytest.mark.parametrize("framework", sorted(FRAMEWORKS))
+def test_an_admin_screen_comes_with_users_and_the_frameworks_admin_library(framework: str) -> None:
+    base = {
+        "framework": framework,
+        "database": "postgresql",
+        "package_name": "shop",
+        "django_api": "ninja",
+        "cache": "none",
+        "task_queue": "none",
+    }
+
+    def component_keys(auth: str, needs_admin_ui: bool) -> list[str]:
+        stack = build_stack({**base, "auth": auth, "needs_admin_ui": needs_admin_ui})
+        return [component.key for component in stack.components]
+
+    with_admin = build_stack({**base, "auth": "users", "needs_admin_ui": True})
+    added = set(with_admin.services[0].dependencies) - set(
+        build_stack({**base, "auth": "users", "needs_admin_ui": False}).services[0].dependencies
+    )
+    library = {"fastapi": "sqladmin", "litestar": "sqladmin", "flask": "flask-admin"}
+    if framework in library:
+        assert component_keys("users", True)[-2:] == ["users", "admin"]
+        assert any(d.startswith(library[framework] + ">=") for d in added)
+        assert with_admin.readme_sections[-1].endswith("components/admin.md.jinja")
+    else:  # Django's admin is part of every Django project
+        assert "admin" not in component_keys("users", True) and not added
+    # Without users there are no accounts to sign staff in with, so no admin library.
+    assert "admin" not in component_keys("none", True)
+    with pytest.raises(ProfileError, match="'needs_admin_ui'"):
+        build_stack({**base, "auth": "users"})
