@@ -153,3 +153,21 @@ def test_the_proxy_keeps_a_silent_connection_open(line_server: tuple[str, int]) 
             assert answers.readline() == b"ok\n"
     finally:
         proxy.stop()
+
+
+def test_schemathesis_skips_only_addresses_sign_up_refuses_as_reserved() -> None:
+    """The fuzzing hook drops a body whose email is on a reserved name (sign-up refuses those,
+    which `format: email` cannot say) and nothing else."""
+    from email_validator import EmailNotValidError, validate_email
+    from schemathesis_hooks import RESERVED_NAMES, filter_body
+
+    assert {"test", "local", "localhost", "invalid"} <= RESERVED_NAMES
+    for name in RESERVED_NAMES:
+        address = f"ada@mail.{name}"
+        with pytest.raises(EmailNotValidError, match="special-use or reserved"):
+            validate_email(address, check_deliverability=False)
+        assert not filter_body(None, {"email": address, "password": "p" * 12})
+        assert not filter_body(None, {"email": f"ada@MAIL.{name.upper()}."})
+    kept: list[object] = [{"email": "ada@example.com"}, {"email": "not an email"}, {"email": 5}, []]
+    for body in kept:
+        assert filter_body(None, body)
