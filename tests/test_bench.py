@@ -159,6 +159,7 @@ def test_schemathesis_skips_only_addresses_sign_up_refuses_as_reserved() -> None
     """The fuzzing hook drops a body whose email is on a reserved name (sign-up refuses those,
     which `format: email` cannot say) and nothing else."""
     from email_validator import EmailNotValidError, validate_email
+
     from schemathesis_hooks import RESERVED_NAMES, filter_body
 
     assert {"test", "local", "localhost", "invalid"} <= RESERVED_NAMES

@@ -23,6 +23,7 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "task_queue": ("none", "celery", "taskiq"),
     "broker": ("redis", "rabbitmq"),
     "auth": ("none", "users"),
+    "admin": ("no", "yes"),
 }
 ASYNC_VARIANTS = {"fastapi", "litestar"}
 
@@ -42,6 +43,7 @@ def values(row: Row) -> dict[str, Any]:
     if row.extra["task_queue"] != "none":
         found["broker"] = row.extra["broker"]
     found["auth"] = row.extra["auth"]  # after the broker: pairs follow DIMENSIONS' order
+    found["admin"] = "yes" if row.extra["needs_admin_ui"] else "no"
     return found
 
 

@@ -25,6 +25,7 @@ import redis
 import yaml
 from copier import run_copy
 
+from admin_walk import check_admin_walk
 from auth_walk import check_auth_walk, sign_up
 from cache_walk import check_cache_walk
 from conftest import IDENTITY
@@ -67,6 +68,17 @@ pytestmark = pytest.mark.runtime
 REDIS_SERVER = "redis://127.0.0.1:6379"
 
 
+def _label(answer: str, value: Any) -> str:
+    """An answer's part of a row's id; a yes/no answer reads as its name or no-name."""
+    if isinstance(value, bool):
+        name = FLAG_LABELS[answer]
+        return name if value else f"no-{name}"
+    return str(value)
+
+
+FLAG_LABELS = {"needs_admin_ui": "admin"}
+
+
 @dataclass(frozen=True)
 class Row:
     framework: str
@@ -80,7 +92,7 @@ class Row:
         return "-".join(
             [
                 self.framework,
-                *map(str, self.extra.values()),
+                *(_label(name, value) for name, value in self.extra.items()),
                 self.database,
                 self.python,
                 "lowest" if self.resolution == "lowest-direct" else "locked",
@@ -102,30 +114,36 @@ NINJA, DRF = {"django_api": "ninja"}, {"django_api": "drf"}
 NO_CACHE, REDIS = {"cache": "none"}, {"cache": "redis"}
 NO_JOBS = {"task_queue": "none"}
 OPEN, USERS = {"auth": "none"}, {"auth": "users"}
+ADMIN, NO_ADMIN = {"needs_admin_ui": True}, {"needs_admin_ui": False}
 CELERY_REDIS = {"task_queue": "celery", "broker": "redis"}
 CELERY_RABBITMQ = {"task_queue": "celery", "broker": "rabbitmq"}
 TASKIQ_REDIS = {"task_queue": "taskiq", "broker": "redis"}
 TASKIQ_RABBITMQ = {"task_queue": "taskiq", "broker": "rabbitmq"}
-# Every (variant, database) pair; Python, resolution, cache, task queue, broker and auth placed
-# so that each pair of values across all eight occurs at least once (taskiq only where the
-# request path is async; the broker only with a task queue). test_matrix.py checks this.
+# Every (variant, database) pair; Python, resolution, cache, task queue, broker, auth and the
+# admin screen placed so that each pair of values across all nine occurs at least once (taskiq
+# only where the request path is async; the broker only with a task queue). test_matrix.py
+# checks this.
 ROWS: list[Row] = [
-    Row("fastapi", "sqlite", "3.12", LOWEST, NO_CACHE | NO_JOBS | OPEN),
-    Row("fastapi", "postgresql", "3.13", "highest", REDIS | CELERY_REDIS | OPEN),
-    Row("fastapi", "mysql", "3.13", LOWEST, REDIS | TASKIQ_RABBITMQ | OPEN),
-    Row("fastapi", "postgresql", "3.12", "highest", NO_CACHE | TASKIQ_REDIS | USERS),
-    Row("django", "sqlite", "3.13", "highest", NINJA | NO_CACHE | CELERY_RABBITMQ | OPEN),
-    Row("django", "postgresql", "3.12", LOWEST, NINJA | REDIS | NO_JOBS | USERS),
-    Row("django", "mysql", "3.12", "highest", NINJA | NO_CACHE | CELERY_REDIS | OPEN),
-    Row("django", "sqlite", "3.13", LOWEST, DRF | REDIS | CELERY_REDIS | OPEN),
-    Row("django", "postgresql", "3.12", "highest", DRF | NO_CACHE | CELERY_RABBITMQ | USERS),
-    Row("django", "mysql", "3.13", "highest", DRF | REDIS | NO_JOBS | USERS),
-    Row("flask", "sqlite", "3.12", "highest", REDIS | CELERY_RABBITMQ | OPEN),
-    Row("flask", "postgresql", "3.13", LOWEST, NO_CACHE | CELERY_REDIS | USERS),
-    Row("flask", "mysql", "3.12", LOWEST, REDIS | NO_JOBS | USERS),
-    Row("litestar", "sqlite", "3.13", "highest", NO_CACHE | TASKIQ_REDIS | USERS),
-    Row("litestar", "postgresql", "3.12", LOWEST, REDIS | CELERY_RABBITMQ | USERS),
-    Row("litestar", "mysql", "3.13", LOWEST, NO_CACHE | NO_JOBS | OPEN),
+    Row("fastapi", "sqlite", "3.12", LOWEST, NO_CACHE | NO_JOBS | OPEN | ADMIN),
+    Row("fastapi", "postgresql", "3.13", "highest", REDIS | CELERY_REDIS | OPEN | NO_ADMIN),
+    Row("fastapi", "mysql", "3.13", LOWEST, REDIS | TASKIQ_RABBITMQ | OPEN | NO_ADMIN),
+    Row("fastapi", "postgresql", "3.12", "highest", NO_CACHE | TASKIQ_REDIS | USERS | ADMIN),
+    Row(
+        "django", "sqlite", "3.13", "highest", NINJA | NO_CACHE | CELERY_RABBITMQ | OPEN | NO_ADMIN
+    ),
+    Row("django", "postgresql", "3.12", LOWEST, NINJA | REDIS | NO_JOBS | USERS | ADMIN),
+    Row("django", "mysql", "3.12", "highest", NINJA | NO_CACHE | CELERY_REDIS | OPEN | NO_ADMIN),
+    Row("django", "sqlite", "3.13", LOWEST, DRF | REDIS | CELERY_REDIS | OPEN | NO_ADMIN),
+    Row(
+        "django", "postgresql", "3.12", "highest", DRF | NO_CACHE | CELERY_RABBITMQ | USERS | ADMIN
+    ),
+    Row("django", "mysql", "3.13", "highest", DRF | REDIS | NO_JOBS | USERS | ADMIN),
+    Row("flask", "sqlite", "3.12", "highest", REDIS | CELERY_RABBITMQ | OPEN | NO_ADMIN),
+    Row("flask", "postgresql", "3.13", LOWEST, NO_CACHE | CELERY_REDIS | USERS | ADMIN),
+    Row("flask", "mysql", "3.12", LOWEST, REDIS | NO_JOBS | USERS | ADMIN),
+    Row("litestar", "sqlite", "3.13", "highest", NO_CACHE | TASKIQ_REDIS | USERS | ADMIN),
+    Row("litestar", "postgresql", "3.12", LOWEST, REDIS | CELERY_RABBITMQ | USERS | NO_ADMIN),
+    Row("litestar", "mysql", "3.13", LOWEST, NO_CACHE | NO_JOBS | OPEN | NO_ADMIN),
 ]
 # Each row with a cache has a Redis database of its own (rows run in parallel, and every
 # project caches under the same package name); test_runtime_pair uses 9. Each row with a Redis
@@ -308,7 +326,8 @@ def walk_served_project(
     (`make worker` started late, the broker cut off included). With a database proxy, also the
     outage under concurrent readers; with `fuzz` (one PostgreSQL row per framework variant),
     schemathesis over the OpenAPI document and the docs page in a browser. With users, first
-    the users walk; the rest of the walk then writes with a user's token.
+    the users walk; the rest of the walk then writes with a user's token. With users and an
+    admin screen, also the admin walk, through its sign-in form as a browser posts it.
     """
     production = production_environment(project, database_url, cache, broker)
     run(["make", "migrate"], project, {**env, **production})
@@ -332,6 +351,13 @@ def walk_served_project(
                 client.headers.update(account.bearer)
                 owner = account.id
             check_contract(client, checks, owner)
+            if has_admin(project):
+                admin = check_admin_walk(
+                    client,
+                    project_answers(project)["framework"],
+                    lambda email, password: make_superuser(project, image_env, email, password),
+                )
+                figures["admin"] = admin.__dict__
             if cache is not None:
                 with redis.Redis.from_url(cache.direct_url) as direct:
                     walk = check_cache_walk(client, direct, cache.proxy, server.output, checks)
@@ -356,10 +382,20 @@ def walk_served_project(
     return figures
 
 
+def project_answers(project: Path) -> dict[str, Any]:
+    answers: dict[str, Any] = yaml.safe_load((project / ".copier-answers.yml").read_text())
+    return answers
+
+
 def has_users(project: Path) -> bool:
     """Whether the project was made with `auth: users`."""
-    answers = yaml.safe_load((project / ".copier-answers.yml").read_text())
-    return bool(answers.get("auth") == "users")
+    return bool(project_answers(project).get("auth") == "users")
+
+
+def has_admin(project: Path) -> bool:
+    """Whether the project has an admin screen whose staff sign in with the users' accounts."""
+    answers = project_answers(project)
+    return bool(answers.get("auth") == "users" and answers.get("needs_admin_ui"))
 
 
 def signing_key(production: dict[str, str]) -> str:
