@@ -249,8 +249,10 @@ def test_rendered_files_have_no_whitespace_noise(generate: Generate) -> None:
             assert not re.search(r"[ \t]+$", text, re.M), f"trailing whitespace in {name}"
             if not name.endswith((".py", ".mako")):  # ruff format judges Python blank lines
                 assert "\n\n\n" not in text, f"double blank line in {name}"
-            # `${{ … }}` is a GitHub Actions expression, not Jinja.
-            assert not re.search(r"(?<!\$)\{\{|\{%", text), f"unrendered Jinja in {name}"
+            # `${{ … }}` is a GitHub Actions expression, not Jinja; the app's own page templates
+            # (in a `templates` folder) are Jinja for the app to render, copied as they are.
+            if "templates" not in Path(name).parts:
+                assert not re.search(r"(?<!\$)\{\{|\{%", text), f"unrendered Jinja in {name}"
 
 
 @pytest.mark.parametrize("python_version", ["3.12", "3.14"])
@@ -381,6 +383,42 @@ def test_users_ship_only_when_chosen(generate: Generate, framework: str) -> None
     if framework == "django_fastapi":
         # Django owns the users; the FastAPI service only reads items, their owner included.
         assert not re.search(r"pyjwt|pwdlib", (with_users / "api/pyproject.toml").read_text())
+
+
+# The Flask admin screen's own files (relative to the project root).
+FLASK_ADMIN_FILES = [
+    "src/demo_service/admin/__init__.py",
+    "src/demo_service/admin/session.py",
+    "src/demo_service/admin/views.py",
+    "src/demo_service/admin/templates/admin_auth/base.html",
+    "src/demo_service/admin/templates/admin_auth/sign_in.html",
+    "tests/test_admin.py",
+]
+
+
+def test_flask_admin_ships_only_with_users_and_an_admin(generate: Generate) -> None:
+    with_admin = generate("with", framework="flask", auth="users", needs_admin_ui=True)
+    without_ui = generate("without-ui", framework="flask", auth="users", needs_admin_ui=False)
+    without_users = generate("without-users", framework="flask", auth="none", needs_admin_ui=True)
+    for path in FLASK_ADMIN_FILES:
+        assert (with_admin / path).is_file(), path
+    words = re.compile(r"flask[-_]admin|flask[-_]wtf|csrf|SESSION_COOKIE|/admin\b", re.I)
+    for project in (without_ui, without_users):
+        assert not (project / "src/demo_service/admin").exists()
+        assert not (project / "tests/test_admin.py").exists()
+        mentions = [
+            path.relative_to(project)
+            for path in project.rglob("*")
+            if path.is_file() and ".git" not in path.parts and words.search(path.read_text())
+        ]
+        assert mentions == [], f"{project.name} never mentions the admin screen"
+        assert "## The admin screen" not in (project / "README.md").read_text()
+    dependencies = tomllib.loads((with_admin / "pyproject.toml").read_text())["project"]
+    assert {"flask-admin>=2.1", "flask-wtf>=1.2"} <= set(dependencies["dependencies"])
+    factory = (with_admin / "src/demo_service/__init__.py").read_text()
+    assert "\n    admin.init_app(app)\n" in factory
+    readme = (with_admin / "README.md").read_text()
+    assert "## The admin screen" in readme and "Flask-Admin" in readme
 
 
 # Where FastAPI and Litestar keep the background job (relative to the project root); the
