@@ -40,8 +40,8 @@ class RequestGate:
     whatever the method: the same 404 the app answers for an unknown path, before a 405, 415
     or 422 could be.
 
-    Paths under one of `mounts` belong to the app mounted there, which decides about them
-    (sqladmin's home page is `/admin/`, with its slash).
+    Paths under one of `mounts` belong to the ASGI app mounted there, which decides about
+    them: a trailing slash may be its way of naming a page.
 
     A body the app did not read (a 404 or 405 to a POST, a 413) is read before the answer
     goes out, so the connection can carry the client's next request: a server must otherwise
