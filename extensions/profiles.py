@@ -654,13 +654,16 @@ def users(framework: str, package: str) -> Component:
 # its pages and assets served by the app itself. Each framework's tree holds the code.
 
 _ADMIN_DEPENDENCIES: Final[dict[str, tuple[str, ...]]] = {
-    # sqladmin: SQLAlchemy models in a Starlette app; itsdangerous signs its session cookie.
-    "fastapi": ("sqladmin>=0.21", "itsdangerous>=2.2"),
+    # sqladmin: SQLAlchemy models in a Starlette app; itsdangerous signs its session cookie;
+    # asgi-cross-origin-protection refuses other sites' posts (sqladmin has no CSRF token).
+    "fastapi": ("sqladmin>=0.21", "itsdangerous>=2.2", "asgi-cross-origin-protection>=0.1.1"),
     # Litestar mounts sqladmin's Starlette app as an ASGI app of its own at /admin.
-    "litestar": ("sqladmin>=0.21", "itsdangerous>=2.2"),
+    "litestar": ("sqladmin>=0.21", "itsdangerous>=2.2", "asgi-cross-origin-protection>=0.1.1"),
     # Flask-Admin's views, with Flask-WTF's CSRF protection on the sign-in form.
     "flask": ("flask-admin>=2.1", "flask-wtf>=1.2"),
 }
+# sqladmin's forms are WTForms, which ships no type hints: strict mypy reads these stubs.
+_SQLADMIN_DEV_DEPENDENCIES: Final = ("types-wtforms>=3.1",)
 
 
 def admin(framework: str) -> Component | None:
@@ -672,6 +675,7 @@ def admin(framework: str) -> Component | None:
         key="admin",
         title="Admin screen",
         dependencies=_ADMIN_DEPENDENCIES[framework],
+        dev_dependencies=_SQLADMIN_DEV_DEPENDENCIES if framework in ("fastapi", "litestar") else (),
         readme_sections=(f"{PARTIALS}/components/admin.md.jinja",),
         consequence=(
             "Staff manage items and users in an admin screen at `/admin/` (`needs_admin_ui`), "

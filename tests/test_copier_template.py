@@ -421,6 +421,38 @@ def test_flask_admin_ships_only_with_users_and_an_admin(generate: Generate) -> N
     assert "## The admin screen" in readme and "Flask-Admin" in readme
 
 
+@pytest.mark.parametrize("framework", ["fastapi", "litestar"])
+def test_sqladmin_ships_only_with_users_and_an_admin(generate: Generate, framework: str) -> None:
+    package = "src/demo_service"
+    admin_files = {f"{package}/admin.py", "tests/test_admin.py"}
+    words = re.compile(r"sqladmin|asgi-cross-origin-protection|asgi_cross_origin|/admin\b")
+    # Without the question's yes, or without users to sign in with, nothing of it is there.
+    for auth, needs_admin_ui in (("users", False), ("none", True)):
+        project = generate(
+            f"{auth}-{needs_admin_ui}",
+            framework=framework,
+            database="postgresql",
+            auth=auth,
+            needs_admin_ui=needs_admin_ui,
+        )
+        assert not admin_files & project_files(project), auth
+        mentions = [
+            name for name in project_files(project) if words.search((project / name).read_text())
+        ]
+        assert mentions == [], auth
+    project = generate(
+        "with", framework=framework, database="postgresql", auth="users", needs_admin_ui=True
+    )
+    assert admin_files <= project_files(project)
+    pyproject = (project / "pyproject.toml").read_text()
+    for requirement in ("sqladmin>=", "itsdangerous>=", "asgi-cross-origin-protection>="):
+        assert requirement in pyproject, requirement
+    assert "types-wtforms>=" in pyproject  # sqladmin's forms are WTForms: stubs for mypy
+    app = (project / package / ("main.py" if framework == "fastapi" else "app.py")).read_text()
+    assert "create_admin(" in app if framework == "fastapi" else "admin_mount(" in app
+    assert "## The admin screen" in (project / "README.md").read_text()
+
+
 # Where FastAPI and Litestar keep the background job (relative to the project root); the
 # Report model, its migration, the job's body and the worker module are partials both share.
 ASGI_JOB_FILES = {

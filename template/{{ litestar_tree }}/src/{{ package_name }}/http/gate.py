@@ -40,6 +40,9 @@ class RequestGate:
     whatever the method: the same 404 the app answers for an unknown path, before a 405, 415
     or 422 could be.
 
+    Paths under one of `mounts` belong to the ASGI app mounted there, which decides about
+    them: a trailing slash may be its way of naming a page.
+
     A body the app did not read (a 404 or 405 to a POST, a 413) is read before the answer
     goes out, so the connection can carry the client's next request: a server must otherwise
     close it, and granian does, silently. Only a body longer than twice `max_body_size` is
@@ -48,14 +51,22 @@ class RequestGate:
     An answer to OPTIONS lists every method of its path in Allow (http/options.py).
     """
 
-    def __init__(self, app: ASGIApp, *, max_body_size: int, id_collections: tuple[str, ...]):
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        max_body_size: int,
+        id_collections: tuple[str, ...],
+        mounts: tuple[str, ...] = (),
+    ):
         self.app = app
         self.max_body_size = max_body_size
         self.item_prefixes = tuple(collection + "/" for collection in id_collections)
+        self.mount_prefixes = tuple(mount + "/" for mount in mounts)
 
     def names_nothing(self, path: str) -> bool:
         if path.endswith("/"):
-            return path != "/"
+            return path != "/" and not path.startswith(self.mount_prefixes)
         if not path.startswith(self.item_prefixes):  # one C call settles most paths
             return False
         prefix = next(prefix for prefix in self.item_prefixes if path.startswith(prefix))
