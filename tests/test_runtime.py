@@ -184,9 +184,18 @@ def project(template_dir: Path, tmp_path: Path, row: Row) -> Path:
     return generate_project(template_dir, tmp_path / "project", row)
 
 
-def row_environment(row: Row) -> dict[str, str]:
-    """The project's commands' environment; `uv sync` resolves at the floors on lowest rows."""
-    extra = {"UV_RESOLUTION": row.resolution} if row.resolution == LOWEST else {}
+def row_environment(row: Row, tmp_path: Path) -> dict[str, str]:
+    """The project's commands' environment; `uv sync` resolves at the floors on lowest rows.
+
+    Each row gets a temporary directory of its own: every row's package has the same name, and
+    a worker keeps its heartbeat in the temporary directory under that name, so one row's
+    running worker would otherwise make another row's "no worker has run" check see a fresh
+    heartbeat (as each container has its own /tmp in production)."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir(exist_ok=True)
+    extra = {"TMPDIR": str(temporary)}
+    if row.resolution == LOWEST:
+        extra["UV_RESOLUTION"] = row.resolution
     return project_environment(**extra)
 
 
@@ -268,7 +277,7 @@ def test_project_lifecycle(project: Path, tmp_path: Path, row: Row) -> None:
 def check_project_lifecycle(
     project: Path, tmp_path: Path, row: Row, cache: Redis | None, broker: Broker | None
 ) -> None:
-    env = with_real_services(row_environment(row), cache, broker)
+    env = with_real_services(row_environment(row, tmp_path), cache, broker)
 
     run(["make", "install"], project, env)
     assert (project / "uv.lock").is_file()

@@ -162,7 +162,7 @@ def test_django_and_fastapi_lifecycle(project: Path, tmp_path: Path, row: Row) -
 def check_lifecycle(
     project: Path, tmp_path: Path, row: Row, cache: Redis | None, broker: Broker | None
 ) -> None:
-    env = with_real_services(row_environment(row), cache, broker)
+    env = with_real_services(row_environment(row, tmp_path), cache, broker)
     run(["make", "install"], project, env)
     check_python_version(project, env, row.python)
     run(["make", "lint"], project, env)
@@ -341,7 +341,7 @@ def check_api_documents_itself(api: httpx.Client) -> None:
 def check_each_image_equivalent_runs(project: Path, tmp_path: Path, row: Row) -> None:
     """Replay each target of the one Dockerfile: each image holds only its own service's
     dependencies, migrates (web) and serves, passes its HEALTHCHECK and stops on SIGTERM."""
-    env = row_environment(row)
+    env = row_environment(row, tmp_path)
     run(["uv", "lock"], project, env)
     images = {}
     for service in SERVICES:
