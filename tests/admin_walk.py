@@ -130,7 +130,7 @@ class Browser:
     def post_form(
         self, url: str, page: Page, fields: dict[str, str], headers: dict[str, str]
     ) -> httpx.Response:
-        action = urljoin(url, page.action or "") if page.action else url
+        action = urljoin(url, page.action or "")  # no action: the page's own URL
         return self.request("POST", action, headers=headers, data={**page.hidden, **fields})
 
     def same_site(self, referer: str) -> dict[str, str]:
